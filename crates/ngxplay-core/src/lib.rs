@@ -1,0 +1,16 @@
+//! ngxplay-core: the pure engine. Parsing, the directive table, checks, the semantic model and the routing simulator.
+//!
+//! Nothing here does IO, reads a clock or prints. Every entry point returns a result plus diagnostics.
+
+pub mod ast;
+pub mod diag;
+pub mod lexer;
+pub mod load;
+pub mod parser;
+pub mod span;
+pub mod vfs;
+
+pub use diag::{Diagnostic, Level};
+pub use load::{load, load_text, Config, Context};
+pub use span::{FileId, Span};
+pub use vfs::FileSet;

@@ -1,0 +1,2 @@
+//! The ngxplay web app entry point.
+fn main() {}
