@@ -4,8 +4,10 @@
 
 pub mod ast;
 pub mod diag;
+pub mod directives;
 pub mod lexer;
 pub mod load;
+pub mod model;
 pub mod parser;
 pub mod span;
 pub mod vfs;

@@ -1,0 +1,55 @@
+//! The one entry surface the CLI and the web app share: check a config, then run request lines against it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{check, CheckOptions};
+use crate::diag::Diagnostic;
+use crate::load::{load_text, Config, Context};
+use crate::route::result::RouteResult;
+use crate::vfs::FileSet;
+
+/// `nginx -t`'s verdict in the oracle's shape.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigTest {
+    pub ok: bool,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl ConfigTest {
+    pub fn from_diagnostics(diags: Vec<Diagnostic>) -> Self {
+        let (errors, warnings): (Vec<_>, Vec<_>) = diags.into_iter().partition(Diagnostic::is_fatal);
+        ConfigTest { ok: errors.is_empty(), errors, warnings }
+    }
+}
+
+/// A loaded and checked config.
+pub struct Analysis {
+    pub config: Config,
+    pub config_test: ConfigTest,
+}
+
+/// Loads `text` (a config or `nginx -T` output) named `name`, with `files` for includes, and checks it.
+pub fn analyze(files: FileSet, name: &str, text: &str, context: Option<Context>, opts: &CheckOptions) -> Analysis {
+    let config = load_text(files, name, text, context);
+    let config_test = ConfigTest::from_diagnostics(check(&config, opts));
+    Analysis { config, config_test }
+}
+
+/// The context a simulation runs in: which files exist and how backends behave.
+#[derive(Clone, Debug, Default)]
+pub struct RouteInputs<'a> {
+    /// `requests.txt` text.
+    pub requests: &'a str,
+    /// `files.txt` text.
+    pub files: &'a str,
+    /// `backends.txt` text.
+    pub backends: &'a str,
+}
+
+/// Results for every request line, plus diagnostics about the inputs themselves.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RouteOutput {
+    pub results: Vec<RouteResult>,
+    pub diagnostics: Vec<Diagnostic>,
+}
