@@ -1,0 +1,6 @@
+server {
+    listen 80;
+    server_name docs.example.com;
+    root /var/www/docs;
+    autoindex on;
+}
