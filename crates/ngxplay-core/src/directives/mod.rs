@@ -143,4 +143,107 @@ mod tests {
         assert!(args_ok(args::MORE1, 9));
         assert!(!args_ok(args::FLAG, 2));
     }
+
+    /// The only spec of `name`, for directives defined by a single module.
+    fn one(name: &str) -> Spec {
+        let specs = lookup(name);
+        assert_eq!(specs.len(), 1, "{name} should have exactly one spec");
+        specs[0]
+    }
+
+    #[test]
+    fn names_are_unique_per_module() {
+        assert!(TABLE
+            .windows(2)
+            .all(|w| w[0].name != w[1].name || w[0].module != w[1].module));
+    }
+
+    #[test]
+    fn every_spec_has_contexts_and_arguments() {
+        let all_ctx = (ctx::STREAM << 1) - 1;
+        let all_args = (args::MORE2 << 1) - 1;
+        for s in TABLE {
+            assert!(s.ctx != 0 && s.ctx & !all_ctx == 0, "{}", s.name);
+            assert!(s.args != 0 && s.args & !all_args == 0, "{}", s.name);
+        }
+    }
+
+    #[test]
+    fn core_http_facts_from_the_source() {
+        let listen = one("listen");
+        assert_eq!(
+            (listen.ctx, listen.args, listen.block),
+            (ctx::SERVER, args::MORE1, false)
+        );
+
+        let ret = one("return");
+        assert_eq!(
+            ret.ctx,
+            ctx::SERVER | ctx::LOCATION | ctx::IF_SERVER | ctx::IF_LOCATION
+        );
+        assert_eq!(ret.args, args::TAKE12);
+
+        let sendfile = one("sendfile");
+        assert_eq!(
+            sendfile.ctx,
+            ctx::HTTP | ctx::SERVER | ctx::LOCATION | ctx::IF_LOCATION
+        );
+        assert_eq!((sendfile.args, sendfile.value), (args::FLAG, Value::Flag));
+
+        let location = one("location");
+        assert!(location.block && args_ok(location.args, 2) && !args_ok(location.args, 3));
+        assert_eq!(one("try_files").args, args::MORE2);
+        assert_eq!(one("satisfy").value, Value::Enum(&["all", "any"]));
+        assert_eq!(
+            one("proxy_http_version").value,
+            Value::Enum(&["1.0", "1.1"])
+        );
+    }
+
+    #[test]
+    fn main_and_events_facts_from_the_source() {
+        assert_eq!(one("ssl_engine").ctx, ctx::MAIN);
+        assert_eq!(one("worker_connections").ctx, ctx::EVENTS);
+        let events = one("events");
+        assert!(events.block && events.ctx == ctx::MAIN && events.args == args::NOARGS);
+        let error_log = lookup("error_log");
+        assert!(error_log.iter().any(|s| s.ctx == ctx::MAIN));
+        assert!(error_log.iter().any(|s| s.ctx & ctx::LOCATION != 0));
+        let include = one("include");
+        assert!(
+            include.ctx & ctx::EVENTS != 0
+                && include.ctx & ctx::LIMIT_EXCEPT != 0
+                && include.ctx & ctx::UPSTREAM != 0
+        );
+    }
+
+    #[test]
+    fn static_modules_present_dynamic_and_foreign_absent() {
+        let stub = one("stub_status");
+        assert_eq!(stub.module, "ngx_http_stub_status_module");
+        assert_eq!(stub.ctx, ctx::SERVER | ctx::LOCATION);
+        assert!(!lookup("http2_max_concurrent_streams").is_empty());
+        assert!(!lookup("least_conn").is_empty());
+        // Debian's backport adds max_headers outside the core module.
+        let max_headers = one("max_headers");
+        assert_eq!(
+            (max_headers.ctx, max_headers.value),
+            (ctx::HTTP | ctx::SERVER, Value::Num)
+        );
+        for absent in [
+            "geoip_country",
+            "image_filter",
+            "perl",
+            "xslt_stylesheet",
+            "mail",
+            "stream",
+            "content_by_lua_block",
+            "js_content",
+            "http3",
+            "quic",
+            "degradation",
+        ] {
+            assert!(lookup(absent).is_empty(), "{absent} must be unknown");
+        }
+    }
 }
