@@ -1,1 +1,28 @@
-fn main() {}
+//! Criterion benchmarks: parse and check generated configs of 100, 1,000 and 5,000 server blocks.
+
+mod gen;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use ngxplay_core::api::analyze;
+use ngxplay_core::check::CheckOptions;
+use ngxplay_core::FileSet;
+
+fn parse_and_check(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse_and_check");
+    group.sample_size(10);
+    for servers in [100usize, 1_000, 5_000] {
+        let text = gen::config(servers);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(servers), &text, |b, text| {
+            b.iter(|| {
+                let a = analyze(FileSet::default(), "nginx.conf", text, None, &CheckOptions::default());
+                assert!(a.config_test.ok, "generated config must load: {:?}", a.config_test.errors.first());
+                a
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_check);
+criterion_main!(benches);

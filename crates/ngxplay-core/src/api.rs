@@ -53,3 +53,21 @@ pub struct RouteOutput {
     pub results: Vec<RouteResult>,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// Runs every request of `inputs` against an analysed config. A config nginx would refuse gives no results,
+/// as with the oracle; problems in the input texts come back as diagnostics.
+pub fn route(analysis: &Analysis, inputs: &RouteInputs) -> RouteOutput {
+    use crate::route::inputs::{parse_backends, parse_files, parse_requests};
+    let (requests, mut diagnostics) = parse_requests(inputs.requests, "requests.txt");
+    let (files, d) = parse_files(inputs.files, "files.txt");
+    diagnostics.extend(d);
+    let (backends, d) = parse_backends(inputs.backends, "backends.txt");
+    diagnostics.extend(d);
+    if !analysis.config_test.ok {
+        return RouteOutput { results: Vec::new(), diagnostics };
+    }
+    let model = crate::model::build(&analysis.config);
+    let mut sim = crate::route::Simulator::new(&analysis.config, &model, files, backends);
+    let results = requests.iter().flat_map(|r| sim.route(r)).collect();
+    RouteOutput { results, diagnostics }
+}

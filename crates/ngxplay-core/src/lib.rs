@@ -2,13 +2,16 @@
 //!
 //! Nothing here does IO, reads a clock or prints. Every entry point returns a result plus diagnostics.
 
+pub mod api;
 pub mod ast;
+pub mod check;
 pub mod diag;
 pub mod directives;
 pub mod lexer;
 pub mod load;
 pub mod model;
 pub mod parser;
+pub mod route;
 pub mod span;
 pub mod vfs;
 

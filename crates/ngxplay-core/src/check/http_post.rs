@@ -1,0 +1,92 @@
+//! What nginx does after the `}` of `http {}`, in its order: per module init and merge (upstream hosts,
+//! proxy-like buffer and cache checks), location trees, variables, then listen and server-name hashes;
+//! and the shared-memory zones checked when the whole configuration has been read.
+
+use super::proxy::MERGED;
+use super::state::{Conf, HttpState, Pos};
+use super::Checker;
+use crate::diag::Level;
+
+impl<'a> Checker<'a> {
+    pub(crate) fn http_begin(&mut self) {
+        let zones = std::mem::take(&mut self.http.zones);
+        let refs = std::mem::take(&mut self.http.zone_refs);
+        self.http = HttpState { zones, zone_refs: refs, active: true, ..HttpState::default() };
+        self.http.add_conf(None);
+        self.http.log_formats.insert("combined".into());
+    }
+
+    /// Runs the post-`http {}` steps; `close` is where nginx's line counter stands (the `}`).
+    pub(crate) fn http_end(&mut self, close: Pos) {
+        if self.diags.iter().any(|d| d.is_fatal()) {
+            // nginx stops at the first error; later phases would only echo it.
+            self.http.active = false;
+            return;
+        }
+        if !self.upstreams_init() {
+            return;
+        }
+        if !self.merge_all(&close) {
+            return;
+        }
+        if !self.duplicate_locations() {
+            return;
+        }
+        if !self.variables_init() {
+            return;
+        }
+        self.server_names_end();
+        self.http.active = false;
+    }
+
+    /// `ngx_http_merge_servers` for each proxy-like module: every server and location, inherited values.
+    fn merge_all(&mut self, close: &Pos) -> bool {
+        let servers: Vec<usize> = self.http.servers.iter().map(|s| s.conf).collect();
+        for m in MERGED {
+            for s in &servers {
+                let base = self.http.confs[0].clone();
+                if let Some(msg) = self.merge_tree(m, *s, &base, 0) {
+                    self.emerg_at(close, "merge", msg);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn merge_tree(&self, module: &str, id: usize, parent: &Conf, depth: usize) -> Option<String> {
+        if depth > 512 {
+            return None;
+        }
+        let mut merged = parent.clone();
+        merged.children.clear();
+        if let Some(c) = self.http.confs.get(id) {
+            for (k, v) in &c.values {
+                merged.values.insert(k.clone(), v.clone());
+            }
+            if let Some(msg) = self.merge_buffers(module, &merged) {
+                return Some(msg);
+            }
+            for ch in &c.children {
+                if let Some(msg) = self.merge_tree(module, *ch, &merged, depth + 1) {
+                    return Some(msg);
+                }
+            }
+        }
+        None
+    }
+
+    /// `ngx_init_cycle`'s shared memory step: a zone used but never given a size.
+    pub(crate) fn shared_zones_end(&mut self) {
+        if self.diags.iter().any(|d| d.is_fatal()) {
+            return;
+        }
+        let zones = self.http.zones.clone();
+        for (name, sized, _) in zones {
+            if !sized {
+                self.bare(Level::Emerg, "zero-size-zone", format!("zero size shared memory zone \"{name}\""), None);
+                return;
+            }
+        }
+    }
+}

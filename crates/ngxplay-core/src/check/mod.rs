@@ -1,0 +1,474 @@
+//! The checker: judges a loaded [`Config`] as `nginx -t` of nginx 1.22.1 does, reporting in nginx's order.
+//!
+//! The tree is walked in the order nginx's `ngx_conf_parse` meets statements (following includes where
+//! they stand); each directive gets nginx's generic checks (known, allowed here, terminator, argument
+//! count, value slot) and then its own semantics. Checks nginx runs after a block or after `http {}`
+//! are run at that moment, so the first diagnostic is the one nginx prints.
+
+mod blocks;
+mod http_post;
+mod listen;
+mod location;
+mod openresty;
+mod proxy;
+mod regex;
+mod rewrite;
+mod rules;
+mod state;
+mod upstream;
+pub mod url;
+mod values;
+mod variables;
+
+use std::collections::HashSet;
+
+use crate::ast::{Directive, Include, Node};
+use crate::diag::{Diagnostic, Level};
+use crate::directives::{self, ctx, Spec};
+use crate::load::{Config, Context};
+use crate::span::{FileId, Span};
+
+use state::HttpState;
+
+/// Which nginx build the config is judged against.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Debian bookworm's nginx 1.22.1: no lua, no headers-more.
+    #[default]
+    Debian,
+    /// OpenResty: the lua and headers-more directives are known (their bodies are not checked).
+    OpenResty,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub profile: Profile,
+    /// Host names that do not resolve; every `*.invalid` name is unresolvable too.
+    pub unresolvable: Vec<String>,
+}
+
+impl CheckOptions {
+    /// Whether `host` fails to resolve under these options.
+    pub fn unresolvable(&self, host: &str) -> bool {
+        let h = host.to_ascii_lowercase();
+        h.ends_with(".invalid") || h == "invalid" || self.unresolvable.iter().any(|u| u.eq_ignore_ascii_case(&h))
+    }
+}
+
+/// The name the oracle gives its generated main file in http-context mode.
+pub const WRAPPER_NAME: &str = "<oracle-wrapper>";
+
+/// Include nesting deeper than this is treated as a loop and not followed.
+const MAX_INCLUDE_DEPTH: usize = 16;
+/// Blocks plus includes nested deeper than this are not walked, which bounds the walker's stack.
+const MAX_WALK_DEPTH: usize = 256;
+
+/// Judges `cfg` as `nginx -t` would: errors and warnings in nginx's order.
+pub fn check(cfg: &Config, opts: &CheckOptions) -> Vec<Diagnostic> {
+    let mut c = Checker::new(cfg, opts);
+    c.run();
+    c.diags
+}
+
+/// The kind of block being walked; decides the context mask and the statement rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Main,
+    Events,
+    Http,
+    Server,
+    Location,
+    IfServer,
+    IfLocation,
+    LimitExcept,
+    Upstream,
+    /// Bodies parsed by a handler of their own, not as directives.
+    Map,
+    Geo,
+    Types,
+    SplitClients,
+}
+
+impl Kind {
+    fn mask(self) -> u32 {
+        match self {
+            Kind::Main => ctx::MAIN,
+            Kind::Events => ctx::EVENTS,
+            Kind::Http => ctx::HTTP,
+            Kind::Server => ctx::SERVER,
+            Kind::Location => ctx::LOCATION,
+            Kind::IfServer => ctx::IF_SERVER,
+            Kind::IfLocation => ctx::IF_LOCATION,
+            Kind::LimitExcept => ctx::LIMIT_EXCEPT,
+            Kind::Upstream => ctx::UPSTREAM,
+            Kind::Map => ctx::MAP,
+            Kind::Geo => ctx::GEO,
+            Kind::Types => ctx::TYPES,
+            Kind::SplitClients => ctx::SPLIT_CLIENTS,
+        }
+    }
+
+    /// Whether this block's conf is a location conf (location, `if`, `limit_except`).
+    pub(crate) fn is_loc(self) -> bool {
+        matches!(self, Kind::Location | Kind::IfServer | Kind::IfLocation | Kind::LimitExcept)
+    }
+}
+
+/// One block being walked: its kind, the slot directives already set in its conf, and its own data.
+pub(crate) struct Frame {
+    pub kind: Kind,
+    pub seen: HashSet<String>,
+    /// The server this block belongs to, as an index into the http state.
+    pub server: Option<usize>,
+    /// For location-like frames: the location this conf belongs to.
+    pub loc: Option<location::LocInfo>,
+    /// Index of the location in the server's location list (for nesting).
+    pub loc_id: Option<usize>,
+    /// Handler-parsed bodies keep their state here.
+    pub body: blocks::Body,
+    /// Upstream index for `upstream {}` blocks.
+    pub upstream: Option<usize>,
+    /// Per-conf facts that some directives check against each other (`root`/`alias`, `proxy_pass`).
+    pub facts: HashSet<&'static str>,
+    /// This block's conf in the http state (0 is the http conf).
+    pub conf: usize,
+}
+
+impl Frame {
+    pub(crate) fn new(kind: Kind) -> Self {
+        Frame {
+            kind,
+            seen: HashSet::new(),
+            server: None,
+            loc: None,
+            loc_id: None,
+            body: blocks::Body::None,
+            upstream: None,
+            facts: HashSet::new(),
+            conf: 0,
+        }
+    }
+
+    /// A child frame inheriting the server and location it sits in.
+    pub(crate) fn child(&self, kind: Kind) -> Self {
+        let mut f = Frame::new(kind);
+        f.server = self.server;
+        f.loc = self.loc.clone();
+        f.loc_id = self.loc_id;
+        f.conf = self.conf;
+        f
+    }
+}
+
+pub(crate) struct Checker<'a> {
+    pub cfg: &'a Config,
+    pub opts: &'a CheckOptions,
+    pub diags: Vec<Diagnostic>,
+    pub http: HttpState,
+    events_seen: bool,
+    include_depth: usize,
+    depth: usize,
+}
+
+impl<'a> Checker<'a> {
+    fn new(cfg: &'a Config, opts: &'a CheckOptions) -> Self {
+        Checker { cfg, opts, diags: Vec::new(), http: HttpState::default(), events_seen: false, include_depth: 0, depth: 0 }
+    }
+
+    pub(crate) fn display(&self, file: FileId) -> &'a str {
+        let cfg: &'a Config = self.cfg;
+        cfg.files.get(file).display.as_str()
+    }
+
+    pub(crate) fn line(&self, span: Span) -> u32 {
+        self.cfg.files.line(span)
+    }
+
+    /// An error at `span`, with nginx's ` in FILE:LINE`.
+    pub(crate) fn emerg(&mut self, span: Span, code: &str, text: impl Into<String>) {
+        let d = Diagnostic::at(Level::Emerg, code, text, self.display(span.file), self.line(span), span);
+        self.diags.push(d);
+    }
+
+    pub(crate) fn warn(&mut self, span: Span, code: &str, text: impl Into<String>) {
+        let d = Diagnostic::at(Level::Warn, code, text, self.display(span.file), self.line(span), span);
+        self.diags.push(d);
+    }
+
+    /// An error nginx logs without a file position.
+    pub(crate) fn bare(&mut self, level: Level, code: &str, text: impl Into<String>, span: Option<Span>) {
+        self.diags.push(Diagnostic::bare(level, code, text, span));
+    }
+
+    /// An error nginx logs with a position it remembered itself (`... in %s:%ui`).
+    pub(crate) fn emerg_at(&mut self, pos: &state::Pos, code: &str, text: impl Into<String>) {
+        let d = Diagnostic {
+            level: Level::Emerg,
+            code: code.to_string(),
+            message: format!("{} in {}:{}", text.into(), pos.file, pos.line),
+            file: Some(pos.file.clone()),
+            line: Some(pos.line),
+            span: pos.span,
+        };
+        self.diags.push(d);
+    }
+
+    pub(crate) fn pos(&self, span: Span) -> state::Pos {
+        state::Pos { file: self.display(span.file).to_string(), line: self.line(span), span: Some(span) }
+    }
+
+    fn run(&mut self) {
+        let cfg = self.cfg;
+        let root = cfg.root_items();
+        match cfg.context {
+            Context::Main => {
+                let mut f = Frame::new(Kind::Main);
+                self.items(root, &mut f);
+                if !self.events_seen {
+                    self.bare(Level::Emerg, "no-events", "no \"events\" section in configuration", None);
+                }
+            }
+            Context::Http | Context::Server | Context::Location => {
+                self.events_seen = true;
+                let close = state::Pos { file: WRAPPER_NAME.to_string(), line: self.wrapper_close_line(root), span: None };
+                let mut f = Frame::new(Kind::Http);
+                self.http_begin();
+                match cfg.context {
+                    Context::Http => self.items(root, &mut f),
+                    _ => self.wrapped_server(root, &mut f),
+                }
+                self.http_end(close);
+            }
+        }
+        self.config_end();
+    }
+
+    /// The line of the `}` closing `http {` in the oracle's Debian-like wrapper.
+    fn wrapper_close_line(&self, root: &[Node]) -> u32 {
+        let names: HashSet<&str> = root.iter().filter_map(Node::directive).map(|d| d.name()).collect();
+        let mut n = 0;
+        let mime = root.iter().filter_map(Node::directive).any(|d| d.name() == "include" && d.arg(0).is_some_and(|a| a.ends_with("mime.types")));
+        if !names.contains("types") && !mime {
+            n += 1;
+        }
+        if !names.contains("default_type") {
+            n += 1;
+        }
+        for t in ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"] {
+            if !names.contains(t) {
+                n += 1;
+            }
+        }
+        n += 1;
+        9 + n
+    }
+
+    /// Server and location modes: the root's items sit in `server {}` (and `location / {}`).
+    fn wrapped_server(&mut self, root: &'a [Node], http: &mut Frame) {
+        let sid = self.http.add_server();
+        let mut s = http.child(Kind::Server);
+        s.server = Some(sid);
+        s.conf = self.http.servers[sid].conf;
+        if self.cfg.context == Context::Location {
+            let info = location::LocInfo { name: "/".into(), exact: false, named: false, regex: false, noregex: false };
+            let id = self.http.servers[sid].add_location(None, info.clone(), None);
+            let mut l = s.child(Kind::Location);
+            l.conf = self.http.add_conf(Some(s.conf));
+            l.loc = Some(info);
+            l.loc_id = Some(id);
+            self.items(root, &mut l);
+            self.loc_end(&l);
+        } else {
+            self.items(root, &mut s);
+        }
+        self.server_end(&s, None);
+    }
+
+    /// Walks statements in order; handler-parsed bodies go to their own rules.
+    pub(crate) fn items(&mut self, items: &'a [Node], f: &mut Frame) {
+        if self.depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        for node in items {
+            match node {
+                Node::Error(e) => self.diags.push(e.clone()),
+                Node::Directive(d) => self.statement(d, f),
+            }
+        }
+        self.depth -= 1;
+    }
+
+    fn statement(&mut self, d: &'a Directive, f: &mut Frame) {
+        if d.name() == "include" && matches!(f.kind, Kind::Map | Kind::Geo | Kind::Types | Kind::SplitClients) {
+            self.include(d, f);
+            return;
+        }
+        if matches!(f.kind, Kind::Map | Kind::Geo | Kind::Types | Kind::SplitClients) {
+            if d.block.is_some() {
+                self.emerg(d.term, "unexpected-token", "unexpected \"{\"");
+                return;
+            }
+            self.body_entry(d, f);
+            return;
+        }
+        let specs = self.specs(d.name());
+        if specs.is_empty() {
+            self.emerg(d.term, "unknown-directive", format!("unknown directive \"{}\"", d.name()));
+            return;
+        }
+        let mask = f.kind.mask();
+        let Some(spec) = specs.iter().find(|s| s.ctx & mask != 0).copied() else {
+            self.emerg(d.term, "not-allowed", format!("\"{}\" directive is not allowed here", d.name()));
+            return;
+        };
+        let has_block = d.block.is_some();
+        if !spec.block && has_block {
+            self.emerg(d.term, "not-terminated", format!("directive \"{}\" is not terminated by \";\"", d.name()));
+            return;
+        }
+        if spec.block && !has_block {
+            self.emerg(d.term, "no-opening-brace", format!("directive \"{}\" has no opening \"{{\"", d.name()));
+            return;
+        }
+        if !directives::args_ok(spec.args, d.args.len()) {
+            self.emerg(d.term, "invalid-args", format!("invalid number of arguments in \"{}\" directive", d.name()));
+            return;
+        }
+        self.semantics(d, &spec, f);
+    }
+
+    /// Every spec for `name` under the active profile.
+    fn specs(&self, name: &str) -> Vec<Spec> {
+        let mut v: Vec<Spec> = directives::lookup(name).to_vec();
+        if name == "include" && v.is_empty() {
+            v.push(Spec { name: "include", module: "ngx_conf_module", ctx: u32::MAX, args: directives::args::TAKE1, block: false, value: directives::Value::Custom });
+        }
+        if self.opts.profile == Profile::OpenResty {
+            v.extend(openresty::lookup(name).iter().copied());
+        }
+        v
+    }
+
+    /// Follows an `include` at this point, in the same block.
+    pub(crate) fn include(&mut self, d: &'a Directive, f: &mut Frame) {
+        if d.args.len() != 1 {
+            self.emerg(d.term, "invalid-args", "invalid number of arguments in \"include\" directive");
+            return;
+        }
+        match &d.include {
+            Some(Include::Failed(text)) => self.emerg(d.term, "include-failed", text.clone()),
+            Some(Include::Files(ids)) => {
+                if self.include_depth >= MAX_INCLUDE_DEPTH {
+                    return;
+                }
+                self.include_depth += 1;
+                let cfg: &'a Config = self.cfg;
+                for id in ids {
+                    self.items(cfg.items(*id), f);
+                }
+                self.include_depth -= 1;
+            }
+            None => {}
+        }
+    }
+
+    /// The directive-specific part, after the generic checks passed.
+    fn semantics(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame) {
+        match d.name() {
+            "include" => self.include(d, f),
+            "events" => self.events_block(d, f),
+            "http" => self.http_block(d, f),
+            "server" if spec.block => self.server_block(d, f),
+            "server" => self.upstream_server(d, f),
+            "location" => self.location_block(d, f),
+            "if" => self.if_block(d, f),
+            "limit_except" => self.limit_except_block(d, f),
+            "upstream" => self.upstream_block(d, f),
+            "map" | "geo" | "types" | "split_clients" => self.body_block(d, f),
+            _ if spec.block && d.lua.is_none() => {
+                // A block we have no rules for: walk it in place.
+                if let Some(b) = &d.block {
+                    self.items(&b.items, f);
+                }
+            }
+            _ => {
+                if !self.directive_rules(d, spec, f) {
+                    return;
+                }
+                if f.kind != Kind::Main && f.kind != Kind::Events {
+                    self.scan_variables(d);
+                }
+            }
+        }
+    }
+
+    fn events_block(&mut self, d: &'a Directive, f: &mut Frame) {
+        if !f.seen.insert("events".into()) {
+            self.emerg(d.term, "duplicate", "\"events\" directive is duplicate");
+            return;
+        }
+        self.events_seen = true;
+        let mut e = f.child(Kind::Events);
+        if let Some(b) = &d.block {
+            self.items(&b.items, &mut e);
+        }
+    }
+
+    fn http_block(&mut self, d: &'a Directive, f: &mut Frame) {
+        if !f.seen.insert("http".into()) {
+            self.emerg(d.term, "duplicate", "\"http\" directive is duplicate");
+            return;
+        }
+        let mut h = f.child(Kind::Http);
+        self.http_begin();
+        let Some(b) = &d.block else { return };
+        self.items(&b.items, &mut h);
+        let close = match b.close {
+            Some(c) => self.pos(c),
+            None => self.pos(d.term),
+        };
+        self.http_end(close);
+    }
+
+    fn server_block(&mut self, d: &'a Directive, f: &mut Frame) {
+        let sid = self.http.add_server();
+        let mut s = f.child(Kind::Server);
+        s.server = Some(sid);
+        s.conf = self.http.servers[sid].conf;
+        s.loc = None;
+        s.loc_id = None;
+        let Some(b) = &d.block else { return };
+        self.items(&b.items, &mut s);
+        self.server_end(&s, b.close.or(Some(d.term)));
+    }
+
+    fn if_block(&mut self, d: &'a Directive, f: &mut Frame) {
+        if !self.if_condition(d) {
+            return;
+        }
+        let kind = if f.kind == Kind::Server { Kind::IfServer } else { Kind::IfLocation };
+        let mut i = f.child(kind);
+        i.conf = self.http.add_conf(Some(f.conf));
+        if let Some(b) = &d.block {
+            self.items(&b.items, &mut i);
+        }
+        self.loc_end(&i);
+    }
+
+    fn limit_except_block(&mut self, d: &'a Directive, f: &mut Frame) {
+        if !self.limit_except_methods(d, f) {
+            return;
+        }
+        let mut l = f.child(Kind::LimitExcept);
+        l.conf = self.http.add_conf(Some(f.conf));
+        if let Some(b) = &d.block {
+            self.items(&b.items, &mut l);
+        }
+        self.loc_end(&l);
+    }
+
+    fn config_end(&mut self) {
+        self.shared_zones_end();
+    }
+}

@@ -1,0 +1,151 @@
+//! What the checker remembers across an `http {}` block: servers, listen addresses, locations, upstreams,
+//! variables, zones and the per-conf values that nginx's merge step checks.
+
+use std::collections::{HashMap, HashSet};
+
+use super::location::LocInfo;
+use crate::span::Span;
+
+/// A position nginx remembered itself, printed as ` in FILE:LINE`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    pub file: String,
+    pub line: u32,
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Loc {
+    pub info: LocInfo,
+    pub pos: Option<Pos>,
+    pub children: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Server {
+    pub listen: bool,
+    /// Top-level locations, as indexes into `locs`.
+    pub top: Vec<usize>,
+    pub locs: Vec<Loc>,
+    /// Non-regex names, lowercased, in order.
+    pub names: Vec<String>,
+    pub has_name: bool,
+    pub captures: bool,
+    /// The server's conf in `HttpState::confs`.
+    pub conf: usize,
+}
+
+impl Server {
+    pub fn add_location(&mut self, parent: Option<usize>, info: LocInfo, pos: Option<Pos>) -> usize {
+        let id = self.locs.len();
+        self.locs.push(Loc { info, pos, children: Vec::new() });
+        match parent {
+            Some(p) => self.locs[p].children.push(id),
+            None => self.top.push(id),
+        }
+        id
+    }
+}
+
+/// One listen address of one port, as `ngx_http_conf_addr_t`.
+#[derive(Clone, Debug)]
+pub struct Addr {
+    pub text: String,
+    pub set: bool,
+    pub default_server: bool,
+    pub wildcard: bool,
+    pub servers: Vec<usize>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Port {
+    pub port: u32,
+    pub family: u8,
+    pub addrs: Vec<Addr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    pub host: String,
+    pub port: u32,
+    pub no_port: bool,
+    /// Defined by an `upstream {}` block rather than implied by a `*_pass`.
+    pub created: bool,
+    pub pos: Pos,
+    /// Whether nginx already has an address for it (an IP literal or a block's servers).
+    pub has_servers: bool,
+}
+
+/// One conf struct (http, server, location, `if`, `limit_except`): the values merge checks read.
+#[derive(Clone, Debug, Default)]
+pub struct Conf {
+    pub values: HashMap<String, Vec<String>>,
+    /// Child location confs in the order nginx added them.
+    pub children: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct HttpState {
+    pub servers: Vec<Server>,
+    pub ports: Vec<Port>,
+    pub upstreams: Vec<Upstream>,
+    /// Variables defined by `set`, `map`, `geo`, `split_clients`, named captures, and so on.
+    pub var_defs: HashSet<String>,
+    /// Variables used, in order of first use, with nothing else.
+    pub var_uses: Vec<String>,
+    pub var_seen: HashSet<String>,
+    pub log_formats: HashSet<String>,
+    pub confs: Vec<Conf>,
+    /// Shared memory zones: name → whether a size was given, from any module.
+    pub zones: Vec<(String, bool, &'static str)>,
+    /// Zones referenced before or without a definition: (name, tag).
+    pub zone_refs: Vec<(String, &'static str)>,
+    pub active: bool,
+}
+
+impl HttpState {
+    pub fn add_server(&mut self) -> usize {
+        let conf = self.add_conf(Some(0));
+        self.servers.push(Server { conf, ..Server::default() });
+        self.servers.len() - 1
+    }
+
+    /// A new conf under `parent` (none for the http conf itself).
+    pub fn add_conf(&mut self, parent: Option<usize>) -> usize {
+        if self.confs.is_empty() {
+            self.confs.push(Conf::default());
+        }
+        let id = self.confs.len();
+        self.confs.push(Conf::default());
+        if let Some(p) = parent {
+            if let Some(c) = self.confs.get_mut(p) {
+                c.children.push(id);
+            }
+        }
+        id
+    }
+
+    pub fn use_var(&mut self, name: &str) {
+        let lc = name.to_ascii_lowercase();
+        if self.var_seen.insert(lc.clone()) {
+            self.var_uses.push(lc);
+        }
+    }
+
+    pub fn define_var(&mut self, name: &str) {
+        self.var_defs.insert(name.to_ascii_lowercase());
+    }
+
+    /// Registers a shared memory zone use; `size` is false for a mere reference.
+    pub fn zone(&mut self, name: &str, size: bool, tag: &'static str) {
+        if let Some(z) = self.zones.iter_mut().find(|z| z.0 == name && z.2 == tag) {
+            z.1 |= size;
+        } else {
+            self.zones.push((name.to_string(), size, tag));
+        }
+    }
+
+    pub fn zone_known(&self, name: &str, tag: &'static str) -> bool {
+        self.zones.iter().any(|z| z.0 == name && z.2 == tag && z.1)
+    }
+}
