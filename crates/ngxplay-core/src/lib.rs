@@ -5,8 +5,11 @@
 pub mod api;
 pub mod ast;
 pub mod check;
+pub mod compare;
 pub mod diag;
 pub mod directives;
+pub mod exercise;
+pub mod expect;
 pub mod lexer;
 pub mod load;
 pub mod model;

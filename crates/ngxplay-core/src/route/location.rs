@@ -1,0 +1,219 @@
+//! Location lookup as `ngx_http_core_find_location` does it: exact, longest prefix, `^~`, regexes, nesting.
+
+use super::sim::{Flow, Run};
+use crate::model::regex::Match;
+use crate::model::{LocationId, Model, Modifier};
+
+/// Directives that make a prefix location ending in `/` redirect the same URI without the slash.
+const AUTO_REDIRECT: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
+
+/// What location lookup found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    None,
+    /// The location, and regex captures if a regex matched last.
+    Loc(LocationId, Option<(Vec<String>, Vec<(String, String)>)>),
+    /// The URI lacks the trailing slash of a proxied location: nginx answers 301.
+    AutoRedirect(LocationId),
+}
+
+fn static_match(m: &Model, level: &[LocationId], uri: &str) -> (Option<LocationId>, bool, Option<LocationId>) {
+    // Returns (longest prefix or exact, is_exact, auto-redirect candidate).
+    let mut best: Option<LocationId> = None;
+    let mut auto = None;
+    let mut same_len = false;
+    for &l in level {
+        let loc = &m.locations[l];
+        match loc.modifier {
+            Modifier::Exact => {
+                if loc.pattern == uri {
+                    return (Some(l), true, None);
+                }
+            }
+            Modifier::Prefix | Modifier::PrefixNoRegex => {
+                if uri.starts_with(&loc.pattern) && best.is_none_or(|b| m.locations[b].pattern.len() < loc.pattern.len()) {
+                    best = Some(l);
+                }
+            }
+            _ => {}
+        }
+        if matches!(loc.modifier, Modifier::Prefix | Modifier::PrefixNoRegex | Modifier::Exact) {
+            if loc.pattern == uri {
+                same_len = true;
+            }
+            if loc.pattern.len() == uri.len() + 1 && loc.pattern.ends_with('/') && loc.pattern.starts_with(uri) && auto.is_none() {
+                let scope = &m.scopes[loc.scope];
+                if AUTO_REDIRECT.iter().any(|d| scope.get(d).is_some()) {
+                    auto = Some(l);
+                }
+            }
+        }
+    }
+    (best, false, if same_len { None } else { auto })
+}
+
+/// Finds the location for `uri` among a server's top-level locations.
+pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
+    let mut found: Option<LocationId> = None;
+    let mut caps = None;
+    let mut start: Vec<LocationId> = top.to_vec();
+    // Each pass searches one level group: the server's, then a matched regex location's children.
+    for _ in 0..10_000 {
+        let mut levels: Vec<(Vec<LocationId>, bool)> = Vec::new();
+        let mut level = start.clone();
+        loop {
+            let (s, exact, auto) = static_match(m, &level, uri);
+            if exact {
+                return Found::Loc(s.unwrap_or_default(), caps);
+            }
+            if let Some(a) = auto {
+                if s.is_none_or(|b| m.locations[b].pattern.len() < m.locations[a].pattern.len()) {
+                    return Found::AutoRedirect(a);
+                }
+            }
+            match s {
+                Some(p) => {
+                    found = Some(p);
+                    levels.push((level, m.locations[p].modifier == Modifier::PrefixNoRegex));
+                    level = m.locations[p].children.clone();
+                }
+                None => {
+                    levels.push((level, false));
+                    break;
+                }
+            }
+        }
+        let mut regex_hit = None;
+        'outer: for (lv, noregex) in levels.iter().rev() {
+            if *noregex {
+                continue;
+            }
+            for &l in lv {
+                let loc = &m.locations[l];
+                if !matches!(loc.modifier, Modifier::Regex | Modifier::RegexCaseless) {
+                    continue;
+                }
+                if let Some(re) = &loc.regex {
+                    if let Match::Captures { numbered, named } = re.captures(uri) {
+                        regex_hit = Some(l);
+                        caps = Some((numbered, named));
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        // A `^~` match one level down stops only that level's regexes: the walk above skips levels whose
+        // static match was `^~`, and the innermost level's regexes come first.
+        match regex_hit {
+            Some(r) => {
+                found = Some(r);
+                start = m.locations[r].children.clone();
+                if start.is_empty() {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    match found {
+        Some(l) => Found::Loc(l, caps),
+        None => Found::None,
+    }
+}
+
+/// The named location `@name` of a server.
+pub fn named(m: &Model, server: usize, name: &str) -> Option<LocationId> {
+    m.servers.get(server)?.locations.iter().copied().find(|l| m.locations[*l].modifier == Modifier::Named && m.locations[*l].pattern == name)
+}
+
+impl Run<'_, '_> {
+    /// Finds the location for the current URI and switches the configuration to it.
+    pub fn find_location_phase(&mut self) -> Flow {
+        let m = self.model();
+        let top = m.servers[self.server].locations.clone();
+        match find(m, &top, &self.uri) {
+            Found::None => {
+                self.loc = None;
+                self.scope = m.servers[self.server].scope;
+                self.res.location_block = None;
+                self.step(format!("no location matches \"{}\": the server's own configuration applies", self.uri), None);
+                Flow::Next
+            }
+            Found::AutoRedirect(l) => {
+                self.loc = Some(l);
+                self.scope = m.locations[l].scope;
+                self.set_location_block();
+                let loc = &m.locations[l];
+                self.step(format!("\"{}\" plus a slash is proxied location {}: nginx redirects", self.uri, loc.label()), Some(loc.head));
+                let mut target = format!("{}/", self.uri);
+                if !self.args.is_empty() {
+                    target.push('?');
+                    target.push_str(&self.args);
+                }
+                let abs = self.absolute_location(&target);
+                self.res.location = Some(abs);
+                Flow::Done(301)
+            }
+            Found::Loc(l, caps) => {
+                self.loc = Some(l);
+                self.scope = m.locations[l].scope;
+                self.set_location_block();
+                let loc = &m.locations[l];
+                if let Some((numbered, named)) = caps {
+                    self.caps = numbered;
+                    self.named_caps = named;
+                }
+                self.step(format!("location {} matches \"{}\"", loc.label(), self.uri), Some(loc.head));
+                if !self.internal && m.scopes[loc.scope].get("internal").is_some() {
+                    self.step("the location is internal: 404 for a client request", m.scopes[loc.scope].get("internal").map(|d| d.span));
+                    return Flow::Done(404);
+                }
+                Flow::Next
+            }
+        }
+    }
+
+    /// Switches to named location `@name`; `false` when the server has none.
+    pub fn enter_named(&mut self, name: &str) -> bool {
+        let m = self.model();
+        match named(m, self.server, name) {
+            Some(l) => {
+                self.loc = Some(l);
+                self.scope = m.locations[l].scope;
+                self.set_location_block();
+                self.step(format!("internal redirect to named location {name}"), Some(m.locations[l].head));
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_text;
+    use crate::model::build;
+    use crate::vfs::FileSet;
+
+    fn pick(conf: &str, uri: &str) -> String {
+        let cfg = load_text(FileSet::default(), "nginx.conf", conf, None);
+        let m = build(&cfg);
+        match find(&m, &m.servers[0].locations, uri) {
+            Found::Loc(l, _) => m.locations[l].label(),
+            Found::AutoRedirect(l) => format!("301 {}", m.locations[l].label()),
+            Found::None => "none".into(),
+        }
+    }
+
+    #[test]
+    fn order() {
+        let c = "server { location / {} location = /x {} location ^~ /s/ {} location ~ \\.php$ {} location /a/ { location ~ b {} } location /p/ { proxy_pass http://u; } }";
+        assert_eq!(pick(c, "/x"), "= /x");
+        assert_eq!(pick(c, "/s/a.php"), "^~ /s/");
+        assert_eq!(pick(c, "/y.php"), "~ \\.php$");
+        assert_eq!(pick(c, "/a/b.php"), "~ b");
+        assert_eq!(pick(c, "/p"), "301 /p/");
+        assert_eq!(pick(c, "/q"), "/");
+    }
+}

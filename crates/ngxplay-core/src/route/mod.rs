@@ -1,0 +1,20 @@
+//! The routing simulator: what nginx does with a request, step by step.
+
+mod access;
+pub mod balance;
+mod content;
+pub mod env;
+pub mod inputs;
+mod location;
+mod md5crypt;
+mod proxy;
+pub mod proxy_uri;
+pub mod request;
+pub mod result;
+mod rewrite;
+pub mod server;
+pub mod sim;
+pub mod uri;
+pub mod vars;
+
+pub use sim::Simulator;

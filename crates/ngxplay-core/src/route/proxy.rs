@@ -1,0 +1,282 @@
+//! The `*_pass` handlers: which backend is contacted, the URI, Host and headers it gets, and what comes back.
+
+use super::balance::{implicit_upstream, Contact, Final, NextUpstream, PickKey, RetryConfig};
+use super::result::{Source, UpstreamHit};
+use super::sim::{Flow, Run};
+use super::uri::{escape, Escape};
+use super::vars::has_vars;
+use crate::model::{Dir, Modifier, ScopeKind};
+
+/// Client headers nginx never passes on as they are.
+const HOP_HEADERS: &[&str] = &["host", "connection", "keep-alive", "te", "expect", "upgrade", "transfer-encoding", "x-oracle-client-addr"];
+
+/// A parsed `*_pass` target.
+struct Target {
+    /// `host[:port]` as written (or `unix:/path`).
+    authority: String,
+    /// The URI part, when the target has one.
+    uri: Option<String>,
+    /// Default port for the scheme.
+    https: bool,
+}
+
+fn split_target(t: &str) -> Target {
+    let (https, rest) = if let Some(r) = t.strip_prefix("https://") {
+        (true, r)
+    } else if let Some(r) = t.strip_prefix("http://") {
+        (false, r)
+    } else if let Some(r) = t.strip_prefix("grpcs://") {
+        (true, r)
+    } else if let Some(r) = t.strip_prefix("grpc://") {
+        (false, r)
+    } else {
+        (false, t)
+    };
+    if let Some(path) = rest.strip_prefix("unix:") {
+        // `unix:/path.sock:/uri` — the socket path ends at the next colon.
+        return match path.find(':') {
+            Some(i) => Target { authority: format!("unix:{}", &path[..i]), uri: Some(path[i + 1..].to_string()), https },
+            None => Target { authority: format!("unix:{path}"), uri: None, https },
+        };
+    }
+    match rest.find(['/', '?']) {
+        Some(i) => {
+            let u = &rest[i..];
+            let u = if u.starts_with('?') { format!("/{u}") } else { u.to_string() };
+            Target { authority: rest[..i].to_string(), uri: Some(u), https }
+        }
+        None => Target { authority: rest.to_string(), uri: None, https },
+    }
+}
+
+impl Run<'_, '_> {
+    /// Runs a `*_pass` content handler.
+    pub fn proxy(&mut self, d: &Dir) -> Flow {
+        let m = self.model();
+        let kind = d.name.trim_end_matches("_pass").to_string();
+        let raw = d.args.first().cloned().unwrap_or_default();
+        let dynamic = has_vars(&raw);
+        let text = if dynamic { self.eval(&raw) } else { raw.clone() };
+        let t = split_target(&text);
+        let protocol = match kind.as_str() {
+            "proxy" => "http".to_string(),
+            k => k.to_string(),
+        };
+        let host_only = t.authority.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map(|(h, _)| h).unwrap_or(&t.authority).to_string();
+        let default_port = if t.https { 443 } else { 80 };
+        let port_written = t.authority.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok());
+        let proxy_host = if t.authority.starts_with("unix:") {
+            "localhost".to_string()
+        } else {
+            match port_written {
+                Some(p) if p != default_port => t.authority.clone(),
+                _ => host_only.clone(),
+            }
+        };
+        self.vars.insert("\u{0}proxy_host".into(), proxy_host.clone());
+        self.vars.insert("\u{0}proxy_port".into(), port_written.unwrap_or(default_port).to_string());
+        // The upstream block, or an implicit one for host:port.
+        let block = m.upstream(&t.authority).or_else(|| if port_written.is_none() { m.upstream(&host_only) } else { None });
+        if block.is_none() && dynamic && !t.authority.starts_with("unix:") && self.sim.backends.is_nxdomain(&host_only) {
+            self.step(format!("{host_only} could not be resolved: 502"), Some(d.span));
+            return Flow::Done(502);
+        }
+        if block.is_none() && dynamic && self.lookup("resolver").is_none() && !t.authority.starts_with("unix:") {
+            self.step(format!("no resolver defined to resolve {host_only}: 502"), Some(d.span));
+            return Flow::Done(502);
+        }
+        let implicit;
+        let up = match block {
+            Some(u) => u,
+            None => {
+                let addr = if t.authority.starts_with("unix:") || port_written.is_some() || kind != "proxy" { t.authority.clone() } else { t.authority.clone() };
+                implicit = implicit_upstream(&addr);
+                &implicit
+            }
+        };
+        let uri = match kind.as_str() {
+            "proxy" | "grpc" => self.proxy_uri(&t, dynamic),
+            _ => self.req.target.clone(),
+        };
+        let method = if kind == "proxy" {
+            self.lookup("proxy_method").and_then(|x| x.args.first()).cloned().map(|x| self.eval(&x)).unwrap_or_else(|| self.method.clone())
+        } else {
+            self.method.clone()
+        };
+        let (host, headers) = if kind == "proxy" { self.proxy_headers() } else { (self.req.header("host").map(str::to_string), Vec::new()) };
+        let params = if matches!(kind.as_str(), "fastcgi" | "uwsgi" | "scgi") { self.params(&kind) } else { Vec::new() };
+        let hash_key = match &up.balance {
+            crate::model::Balance::Hash { key, .. } => self.eval(key),
+            _ => String::new(),
+        };
+        let next = match self.lookup(&format!("{kind}_next_upstream")) {
+            Some(x) => NextUpstream::parse(&x.args),
+            None => NextUpstream::default(),
+        };
+        let tries_limit = self.lookup(&format!("{kind}_next_upstream_tries")).and_then(|x| x.args.first()).and_then(|a| a.parse().ok()).unwrap_or(0);
+        let cfg = RetryConfig { next, tries_limit, non_idempotent_method: RetryConfig::non_idempotent(&method) };
+        let upstream_name = if block.is_some() { Some(up.name.clone()) } else { None };
+        let client = self.req.client.clone();
+        let key = PickKey { client_addr: &client, hash_key: &hash_key };
+        let backends = &self.sim.backends;
+        let req = self.req;
+        let grpc = kind == "grpc";
+        let attempts = self.sim.balancer.attempts(up, &key, &cfg, |i| {
+            let server = &up.servers[i].addr;
+            let state = backends.state_for(upstream_name.as_deref(), server);
+            if state.down {
+                return Contact::Refused;
+            }
+            if grpc {
+                return Contact::Status(502);
+            }
+            Contact::Status(req.status_override(upstream_name.as_deref(), server).or(state.status).unwrap_or(200))
+        });
+        let mut statuses = Vec::new();
+        for tr in &attempts.tries {
+            let server = up.servers[tr.server].addr.clone();
+            let hit = UpstreamHit {
+                upstream: upstream_name.clone().unwrap_or_default(),
+                server: server.clone(),
+                protocol: protocol.clone(),
+                method: method.clone(),
+                uri: uri.clone(),
+                host: host.clone(),
+                headers: headers.clone(),
+                params: params.clone(),
+            };
+            match tr.contact {
+                Contact::Refused => statuses.push("502".to_string()),
+                Contact::Status(s) => {
+                    statuses.push(s.to_string());
+                    self.res.upstream_hits.push(hit.clone());
+                    self.res.upstream = Some(hit);
+                }
+            }
+            self.step(format!("{kind}_pass contacts {server} with \"{method} {uri}\""), Some(d.span));
+        }
+        self.upstream_status = Some(statuses.join(", "));
+        match attempts.result {
+            Final::Response { status, .. } => {
+                let intercept = self.flag(&format!("{kind}_intercept_errors"), false);
+                if grpc {
+                    return Flow::Done(502);
+                }
+                if intercept && status >= 300 && self.has_error_page(status) {
+                    self.step(format!("the backend answered {status}; {kind}_intercept_errors hands it to error_page"), None);
+                    return Flow::Done(status);
+                }
+                self.res.status = Some(status);
+                self.res.source = Source::Upstream;
+                Flow::Done(0)
+            }
+            Final::BadGateway | Final::NoLive => {
+                self.step("no backend answered: 502", Some(d.span));
+                Flow::Done(502)
+            }
+        }
+    }
+
+    fn has_error_page(&self, code: u16) -> bool {
+        let c = code.to_string();
+        self.model().lookup_all(self.scope, "error_page").iter().any(|d| d.args.len() >= 2 && d.args[..d.args.len() - 1].contains(&c))
+    }
+
+    /// The request URI proxy_pass sends.
+    fn proxy_uri(&mut self, t: &Target, dynamic: bool) -> String {
+        let args = if self.args.is_empty() { String::new() } else { format!("?{}", self.args) };
+        if dynamic {
+            if let Some(u) = &t.uri {
+                return u.clone();
+            }
+        }
+        match &t.uri {
+            None => {
+                if !self.internal {
+                    self.req.target.clone()
+                } else {
+                    format!("{}{args}", escape(&self.uri, Escape::Uri))
+                }
+            }
+            Some(base) => {
+                let m = self.model();
+                let loc = self.loc.map(|l| &m.locations[l]);
+                let in_if = matches!(m.scopes[self.scope].kind, ScopeKind::If { .. });
+                let valid = self.vars.get("\u{0}invalid_location").is_none();
+                match loc {
+                    Some(l) if valid && !in_if && matches!(l.modifier, Modifier::Prefix | Modifier::PrefixNoRegex | Modifier::Exact) => {
+                        let cut = if self.uri.starts_with(&l.pattern) { l.pattern.len() } else { 0 };
+                        format!("{base}{}{args}", escape(&self.uri[cut..], Escape::Uri))
+                    }
+                    _ => format!("{}{args}", escape(&self.uri, Escape::Uri)),
+                }
+            }
+        }
+    }
+
+    /// The Host value and the header list proxy_pass sends.
+    fn proxy_headers(&mut self) -> (Option<String>, Vec<(String, String)>) {
+        let m = self.model();
+        let set: Vec<(String, String)> = m.lookup_all(self.scope, "proxy_set_header").iter().filter(|d| d.args.len() >= 2).map(|d| (d.args[0].clone(), d.args[1].clone())).collect();
+        let mut out: Vec<(String, String)> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
+        for (k, v) in &set {
+            seen.push(k.to_ascii_lowercase());
+            let v = self.eval(v);
+            if !v.is_empty() {
+                out.push((k.clone(), v));
+            }
+        }
+        for (k, v) in [("Host", "$proxy_host"), ("Connection", "close")] {
+            if !seen.contains(&k.to_ascii_lowercase()) {
+                let v = self.eval(v);
+                out.push((k.to_string(), v));
+                seen.push(k.to_ascii_lowercase());
+            }
+        }
+        let pass_headers = self.flag("proxy_pass_request_headers", true);
+        if pass_headers {
+            let hide: Vec<String> = Vec::new();
+            for (k, v) in &self.req.headers {
+                let lk = k.to_ascii_lowercase();
+                if seen.contains(&lk) || HOP_HEADERS.contains(&lk.as_str()) || hide.contains(&lk) {
+                    continue;
+                }
+                out.push((k.clone(), v.clone()));
+            }
+        }
+        let host = out.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map(|(_, v)| v.clone());
+        (host, out)
+    }
+
+    /// FastCGI/uwsgi/SCGI parameters, evaluated.
+    fn params(&mut self, kind: &str) -> Vec<(String, String)> {
+        let m = self.model();
+        if kind == "fastcgi" {
+            if let Some(d) = self.lookup("fastcgi_split_path_info") {
+                if let Some(p) = d.args.first() {
+                    if let Ok(re) = crate::model::regex::Regex::new(p, false) {
+                        if let crate::model::regex::Match::Captures { numbered, .. } = re.captures(&self.uri) {
+                            self.vars.insert("\u{0}fastcgi_script_name".into(), numbered.get(1).cloned().unwrap_or_default());
+                            self.vars.insert("\u{0}fastcgi_path_info".into(), numbered.get(2).cloned().unwrap_or_default());
+                        }
+                    }
+                }
+            }
+            if self.uri.ends_with('/') && !self.vars.contains_key("\u{0}fastcgi_script_name") {
+                if let Some(idx) = self.lookup("fastcgi_index").and_then(|d| d.args.first()).cloned() {
+                    self.vars.insert("\u{0}fastcgi_script_name".into(), format!("{}{idx}", self.uri));
+                }
+            }
+        }
+        let dirs = m.lookup_all(self.scope, &format!("{kind}_param"));
+        let mut out = Vec::new();
+        for d in dirs {
+            if d.args.len() >= 2 {
+                let v = self.eval(&d.args[1]);
+                out.push((d.args[0].clone(), v));
+            }
+        }
+        out
+    }
+}

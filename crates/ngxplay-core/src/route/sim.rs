@@ -1,0 +1,370 @@
+//! The simulator: runs each request through nginx's phases and records the outcome with a trace.
+
+use std::collections::HashMap;
+
+use super::balance::Balancer;
+use super::env::Fs;
+use super::inputs::{Backends, RequestLine, StaticFiles};
+use super::request::Request;
+use super::result::{BlockRef, RouteResult, Source, TraceStep};
+use super::uri::{parse_target, UriError};
+use crate::load::Config;
+use crate::model::{LocationId, Model, ScopeId, ServerId};
+use crate::span::Span;
+
+/// How many internal redirects and URI changes nginx allows before answering 500.
+pub const MAX_URI_CHANGES: u32 = 10;
+
+/// Request lines longer than this get 414 (`large_client_header_buffers 4 8k`).
+const MAX_REQUEST_LINE: usize = 8192;
+
+/// Runs requests against one config, keeping balancer state between them.
+pub struct Simulator<'a> {
+    pub cfg: &'a Config,
+    pub model: &'a Model,
+    pub fs: Fs,
+    pub backends: Backends,
+    /// Balancer state per upstream, kept across requests.
+    pub balancer: Balancer,
+    /// Requests run so far, for `$remote_port` (the oracle's client ports count up from 40001).
+    pub count: u32,
+}
+
+/// What ends a phase early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on with the next phase.
+    Next,
+    /// The response is decided: finalize with this status (0 = already filled in).
+    Done(u16),
+    /// Restart at location lookup with the (changed) URI.
+    Redirect,
+    /// An internal redirect: server rewrites run again, then location lookup.
+    Internal,
+    /// Continue in the named location already switched to.
+    Named,
+}
+
+/// The state of one request while it runs.
+pub struct Run<'s, 'a> {
+    pub sim: &'s mut Simulator<'a>,
+    pub req: &'s Request,
+    pub server: ServerId,
+    pub uri: String,
+    pub args: String,
+    pub quoted: bool,
+    pub loc: Option<LocationId>,
+    /// The configuration in effect: the location's scope, or an `if` block's inside it.
+    pub scope: ScopeId,
+    pub caps: Vec<String>,
+    pub named_caps: Vec<(String, String)>,
+    pub vars: HashMap<String, String>,
+    /// `$host`.
+    pub host: String,
+    /// The status an error page runs under (`$status`).
+    pub status: u16,
+    pub internal: bool,
+    pub uri_changes: u32,
+    pub error_page_depth: u32,
+    pub upstream_status: Option<String>,
+    pub remote_user: Option<String>,
+    pub listen_port: u16,
+    pub listen_ssl: bool,
+    pub remote_port: u32,
+    /// `$request_method`: error pages turn POST into GET.
+    pub method: String,
+    pub res: RouteResult,
+}
+
+impl<'a> Simulator<'a> {
+    pub fn new(cfg: &'a Config, model: &'a Model, files: StaticFiles, backends: Backends) -> Self {
+        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0 }
+    }
+
+    /// Runs one line of `requests.txt`: one result per `repeat`.
+    pub fn route(&mut self, req: &RequestLine) -> Vec<RouteResult> {
+        let r = super::request::from_line(req);
+        self.route_request(&r)
+    }
+
+    /// Runs one request line, `repeat` times.
+    pub fn route_request(&mut self, req: &Request) -> Vec<RouteResult> {
+        (0..req.repeat.max(1)).map(|_| self.route_once(req)).collect()
+    }
+
+    fn route_once(&mut self, req: &Request) -> RouteResult {
+        self.count += 1;
+        let remote_port = 40000 + self.count;
+        let mut run = Run {
+            sim: self,
+            req,
+            server: 0,
+            uri: String::new(),
+            args: String::new(),
+            quoted: false,
+            loc: None,
+            scope: 0,
+            caps: Vec::new(),
+            named_caps: Vec::new(),
+            vars: HashMap::new(),
+            host: String::new(),
+            status: 0,
+            internal: false,
+            uri_changes: 0,
+            error_page_depth: 0,
+            upstream_status: None,
+            remote_user: None,
+            listen_port: req.port,
+            listen_ssl: req.scheme == "https",
+            remote_port,
+            method: req.method.clone(),
+            res: RouteResult { line: req.line, request: req.text.clone(), ..RouteResult::default() },
+        };
+        run.execute();
+        run.res
+    }
+
+    /// A `BlockRef` pointing at `span`.
+    pub fn block_ref(&self, label: String, span: Span) -> BlockRef {
+        let (line, file) = self.where_is(span);
+        BlockRef { label, span: Some(span), line: Some(line), file: Some(file) }
+    }
+
+    pub fn where_is(&self, span: Span) -> (u32, String) {
+        if (span.file as usize) < self.cfg.files.len() {
+            let f = self.cfg.files.get(span.file);
+            (f.line_of(span.start as usize), f.display.clone())
+        } else {
+            (0, String::new())
+        }
+    }
+}
+
+impl<'s, 'a> Run<'s, 'a> {
+    pub fn model(&self) -> &'a Model {
+        self.sim.model
+    }
+
+    /// Adds a trace step, pointing at `span` when given.
+    pub fn step(&mut self, message: impl Into<String>, span: Option<Span>) {
+        let (line, file) = match span {
+            Some(s) => {
+                let (l, f) = self.sim.where_is(s);
+                (Some(l), Some(f))
+            }
+            None => (None, None),
+        };
+        self.res.trace.push(TraceStep { message: message.into(), span, line, file });
+    }
+
+    fn execute(&mut self) {
+        let req = self.req;
+        // The request line itself.
+        let valid_method = !req.method.is_empty() && req.method.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-');
+        let line_len = req.method.len() + req.target.len() + req.version.len() + 2;
+        let early = if !valid_method {
+            Some((400, "the method is not upper-case letters"))
+        } else if !matches!(req.version.as_str(), "HTTP/1.0" | "HTTP/1.1" | "HTTP/0.9") {
+            Some((if req.version.starts_with("HTTP/") && req.version.as_bytes().get(5).is_some_and(|c| c.is_ascii_digit()) { 505 } else { 400 }, "unsupported HTTP version"))
+        } else if line_len > MAX_REQUEST_LINE {
+            Some((414, "the request line is longer than the 8k header buffer"))
+        } else {
+            None
+        };
+        let Some(server) = self.select_server() else {
+            self.step("no server listens on this address and port", None);
+            self.res.status = None;
+            self.res.source = Source::Empty;
+            self.res.error = Some("connection refused".into());
+            return;
+        };
+        self.server = server;
+        self.scope = self.model().servers[server].scope;
+        let srv = &self.model().servers[server];
+        self.res.server = Some(self.sim.block_ref(server_label(srv), srv.head));
+        if let Some((code, why)) = early {
+            self.step(format!("{code}: {why}"), None);
+            self.finalize_error(code);
+            return;
+        }
+        let host_ok = self.host_is_valid();
+        if !host_ok {
+            self.finalize_error(400);
+            return;
+        }
+        let merge = self.flag("merge_slashes", true);
+        match parse_target(&req.target, merge) {
+            Ok(t) => {
+                self.uri = t.uri;
+                self.args = t.args;
+                self.quoted = t.quoted;
+            }
+            Err(e) => {
+                let why = match e {
+                    UriError::AboveRoot => "the URI climbs above the root with \"..\"",
+                    UriError::BadEscape => "the URI has an invalid %-escape",
+                    UriError::NotAbsolute => "the request target does not start with \"/\"",
+                };
+                self.step(format!("400: {why}"), None);
+                self.finalize_error(400);
+                return;
+            }
+        }
+        self.step(format!("URI \"{}\", args \"{}\"", self.uri, self.args), None);
+        let flow = self.server_rewrite();
+        let flow = match flow {
+            Flow::Next | Flow::Redirect => self.location_phases(),
+            other => other,
+        };
+        self.finish(flow);
+    }
+
+    /// Runs location lookup, location rewrites, access and content, following URI changes.
+    pub fn location_phases(&mut self) -> Flow {
+        self.phases_from(Flow::Redirect)
+    }
+
+    /// Runs the phases starting at `entry`: `Redirect` (lookup), `Internal` (server rewrite) or `Named`.
+    pub fn phases_from(&mut self, mut entry: Flow) -> Flow {
+        loop {
+            if self.uri_changes > MAX_URI_CHANGES {
+                self.step("500: rewrite or internal redirection cycle", None);
+                return Flow::Done(500);
+            }
+            if entry == Flow::Internal {
+                if let f @ Flow::Done(_) = self.server_rewrite() {
+                    return f;
+                }
+            }
+            if entry != Flow::Named {
+                match self.find_location_phase() {
+                    Flow::Next => {}
+                    other => return other,
+                }
+            }
+            entry = Flow::Redirect;
+            match self.location_rewrite() {
+                Flow::Next => {}
+                Flow::Redirect => {
+                    self.uri_changes += 1;
+                    continue;
+                }
+                other => return other,
+            }
+            match self.content_phases() {
+                f @ (Flow::Internal | Flow::Named | Flow::Redirect) => {
+                    self.uri_changes += 1;
+                    self.internal = true;
+                    entry = f;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Finishes the request: a status triggers error_page handling.
+    pub fn finish(&mut self, flow: Flow) {
+        match flow {
+            Flow::Done(0) | Flow::Next | Flow::Redirect | Flow::Internal | Flow::Named => {}
+            Flow::Done(code) => self.finalize_error(code),
+        }
+        if self.req.method == "HEAD" && self.res.status.is_some() {
+            self.res.source = Source::Empty;
+            self.res.body = None;
+        }
+    }
+
+    /// Answers with `code`: an error page when one is configured, else nginx's own response.
+    pub fn finalize_error(&mut self, code: u16) {
+        if self.try_error_page(code) {
+            return;
+        }
+        self.special_response(code);
+    }
+
+    /// nginx's built-in response for `code`.
+    pub fn special_response(&mut self, code: u16) {
+        if code == 444 || code == 499 {
+            self.res.status = None;
+            self.res.source = Source::Empty;
+            self.res.error = Some("empty reply (connection closed)".into());
+            self.step(format!("{code}: the connection is closed without a response"), None);
+            return;
+        }
+        self.res.status = Some(code);
+        self.res.body = None;
+        self.res.file = None;
+        self.res.source = if builtin_title(code).is_some() { Source::Builtin } else { Source::Empty };
+        self.step(format!("{code}: nginx's built-in response"), None);
+    }
+
+    /// A location's directive lookup from the current scope.
+    pub fn lookup(&self, name: &str) -> Option<&'a crate::model::Dir> {
+        self.model().lookup(self.scope, name)
+    }
+
+    /// An on/off directive's effective value.
+    pub fn flag(&self, name: &str, default: bool) -> bool {
+        match self.lookup(name) {
+            Some(d) => d.args.first().is_some_and(|a| a.eq_ignore_ascii_case("on")),
+            None => default,
+        }
+    }
+
+    /// The location label for results.
+    pub fn set_location_block(&mut self) {
+        if let Some(l) = self.loc {
+            let loc = &self.model().locations[l];
+            self.res.location_block = Some(self.sim.block_ref(loc.label(), loc.head));
+        }
+    }
+}
+
+/// How a server is named in results: its first name, or its first listen.
+pub fn server_label(s: &crate::model::Server) -> String {
+    match s.names.first() {
+        Some(n) if !n.name.is_empty() => n.name.clone(),
+        _ => s.listens.first().map(|l| l.key()).unwrap_or_else(|| "server".into()),
+    }
+}
+
+/// The title of nginx's built-in page for `code`, when it has one.
+pub fn builtin_title(code: u16) -> Option<&'static str> {
+    Some(match code {
+        301 => "301 Moved Permanently",
+        302 => "302 Found",
+        303 => "303 See Other",
+        307 => "307 Temporary Redirect",
+        308 => "308 Permanent Redirect",
+        400 => "400 Bad Request",
+        401 => "401 Authorization Required",
+        402 => "402 Payment Required",
+        403 => "403 Forbidden",
+        404 => "404 Not Found",
+        405 => "405 Not Allowed",
+        406 => "406 Not Acceptable",
+        408 => "408 Request Time-out",
+        409 => "409 Conflict",
+        410 => "410 Gone",
+        411 => "411 Length Required",
+        412 => "412 Precondition Failed",
+        413 => "413 Request Entity Too Large",
+        414 => "414 Request-URI Too Large",
+        415 => "415 Unsupported Media Type",
+        416 => "416 Requested Range Not Satisfiable",
+        421 => "421 Misdirected Request",
+        429 => "429 Too Many Requests",
+        494 => "400 Request Header Or Cookie Too Large",
+        495 => "400 The SSL certificate error",
+        496 => "400 No required SSL certificate was sent",
+        497 => "400 The plain HTTP request was sent to HTTPS port",
+        500 => "500 Internal Server Error",
+        501 => "501 Not Implemented",
+        502 => "502 Bad Gateway",
+        503 => "503 Service Temporarily Unavailable",
+        504 => "504 Gateway Time-out",
+        505 => "505 HTTP Version Not Supported",
+        507 => "507 Insufficient Storage",
+        _ => return None,
+    })
+}

@@ -1,0 +1,125 @@
+//! One row per request result: status, server, location and where the request went.
+
+use yew::prelude::*;
+
+use crate::protocol::{BlockView, ResultView};
+
+#[derive(Properties, PartialEq)]
+pub struct ResultsProps {
+    pub results: Vec<ResultView>,
+    pub selected: Option<usize>,
+    pub onselect: Callback<Option<usize>>,
+}
+
+#[function_component(Results)]
+pub fn results(props: &ResultsProps) -> Html {
+    let rows = props.results.iter().enumerate().map(|(i, r)| {
+        let selected = props.selected == Some(i);
+        let onselect = props.onselect.clone();
+        let onclick = Callback::from(move |_| onselect.emit(if selected { None } else { Some(i) }));
+        html! { <ResultRow result={r.clone()} {selected} {onclick} /> }
+    });
+    html! {
+        <div class="results" role="list" aria-label="Results">
+            { for rows }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ResultRowProps {
+    pub result: ResultView,
+    pub selected: bool,
+    pub onclick: Callback<()>,
+}
+
+fn status_class(status: Option<u16>) -> &'static str {
+    match status {
+        Some(s) if s < 300 => "st-ok",
+        Some(s) if s < 400 => "st-redirect",
+        Some(s) if s < 500 => "st-client",
+        Some(_) => "st-server",
+        None => "st-none",
+    }
+}
+
+fn block_text(b: &Option<BlockView>) -> String {
+    match b {
+        Some(b) => match b.place.as_ref() {
+            Some(p) => format!("{} :{}", b.label, p.line),
+            None => b.label.clone(),
+        },
+        None => "—".into(),
+    }
+}
+
+#[function_component(ResultRow)]
+pub fn result_row(props: &ResultRowProps) -> Html {
+    let r = &props.result;
+    let status = r.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into());
+    let onclick = {
+        let cb = props.onclick.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let onkeydown = {
+        let cb = props.onclick.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                cb.emit(());
+            }
+        })
+    };
+    let (upstream, uri, host) = match &r.upstream {
+        Some(u) => (format!("{} → {}", u.upstream, u.server), u.uri.clone(), u.host.clone()),
+        None => (String::new(), String::new(), None),
+    };
+    let detail = if r.upstream.is_some() {
+        html! {}
+    } else if let Some(loc) = &r.redirect {
+        html! { <span class="detail">{ "redirect → " }<code>{ loc }</code></span> }
+    } else if let Some(file) = &r.file {
+        html! { <span class="detail">{ "static file " }<code>{ file }</code></span> }
+    } else if let Some(body) = &r.body {
+        html! { <span class="detail">{ "returns " }<code>{ body.trim_end() }</code></span> }
+    } else if let Some(err) = &r.error {
+        html! { <span class="detail bad">{ err }</span> }
+    } else {
+        html! { <span class="detail muted">{ r.source.clone() }</span> }
+    };
+    let retries = (r.upstream_hits.len() > 1).then(|| {
+        let tried: Vec<String> = r.upstream_hits.iter().map(|h| h.server.clone()).collect();
+        html! { <span class="detail muted" title="every backend contacted">{ format!("tried {}", tried.join(", ")) }</span> }
+    });
+    html! {
+        <div class={classes!("row", props.selected.then_some("selected"))} role="listitem" tabindex="0"
+             data-testid="result-row" aria-selected={props.selected.to_string()} {onclick} {onkeydown}>
+            <span class={classes!("status", status_class(r.status))} data-testid="result-status">{ status }</span>
+            <span class="request" title={format!("requests line {}", r.line)}>{ &r.request }</span>
+            <span class="cell" title="server block">
+                <span class="k">{ "server" }</span>
+                <span data-testid="result-server">{ block_text(&r.server) }</span>
+            </span>
+            <span class="cell" title="location block">
+                <span class="k">{ "location" }</span>
+                <span data-testid="result-location">{ block_text(&r.location) }</span>
+            </span>
+            <span class="cell wide" title="what answered">
+                if r.upstream.is_some() {
+                    <span class="k">{ "upstream" }</span>
+                }
+                <span data-testid="result-upstream">{ upstream }</span>
+                if r.upstream.is_some() {
+                    <span class="k">{ "uri" }</span>
+                }
+                <code data-testid="result-uri">{ uri }</code>
+                if let Some(h) = host {
+                    <span class="k">{ "host" }</span>
+                    <code data-testid="result-host">{ h }</code>
+                }
+                { detail }
+                { for retries }
+            </span>
+        </div>
+    }
+}
