@@ -13,8 +13,13 @@ use crate::protocol::{Job, Outcome};
 /// The loader script Trunk generates for the `worker` binary.
 pub const WORKER_URL: &str = "worker_loader.js";
 
+/// What the worker posts once its handler is installed; messages sent earlier would be lost.
+pub const READY: &str = "ngxplay-worker-ready";
+
 struct Inner {
     worker: Option<Worker>,
+    /// Whether the worker has said it is listening.
+    ready: bool,
     busy: bool,
     waiting: Option<String>,
     on_outcome: Callback<Outcome>,
@@ -40,6 +45,7 @@ impl EngineWorker {
     pub fn new(on_outcome: Callback<Outcome>, on_error: Callback<String>) -> Self {
         let inner = Rc::new(RefCell::new(Inner {
             worker: None,
+            ready: false,
             busy: false,
             waiting: None,
             on_outcome,
@@ -68,11 +74,15 @@ impl EngineWorker {
             let text = e.data().as_string().unwrap_or_default();
             let (cb, next) = {
                 let mut i = inner.borrow_mut();
+                i.ready = true;
                 i.busy = false;
                 (i.on_outcome.clone(), i.waiting.take())
             };
             if let Some(next) = next {
                 EngineWorker { inner: inner.clone() }.post(next);
+            }
+            if text == READY {
+                return;
             }
             match serde_json::from_str::<Outcome>(&text) {
                 Ok(out) => cb.emit(out),
@@ -97,6 +107,7 @@ impl EngineWorker {
         i.onmessage = Some(onmessage);
         i.onerror = Some(onerror);
         i.busy = false;
+        i.ready = false;
     }
 
     /// Replaces a crashed worker; the job that crashed it is not sent again.
@@ -126,7 +137,7 @@ impl EngineWorker {
     /// Sends a job now, or after the running one if the worker is busy.
     pub fn submit(&self, job: &Job) {
         let text = serde_json::to_string(job).unwrap_or_default();
-        let busy = self.inner.borrow().busy;
+        let busy = { let i = self.inner.borrow(); i.busy || !i.ready };
         if busy {
             self.inner.borrow_mut().waiting = Some(text);
         } else {

@@ -15,4 +15,5 @@ fn main() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     onmessage.forget();
+    let _ = scope.post_message(&JsValue::from_str(ngxplay::worker_client::READY));
 }

@@ -2,8 +2,12 @@
 
 mod args;
 mod check_cmd;
+mod diff_cmd;
 mod inputs;
+mod junit;
 mod render;
+mod route_cmd;
+mod test_cmd;
 
 use std::process::ExitCode;
 
@@ -20,6 +24,9 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         args::Command::Check(a) => check_cmd::run(&a),
+        args::Command::Route(a) => route_cmd::run(&a),
+        args::Command::Test(a) => test_cmd::run(&a),
+        args::Command::Diff(a) => diff_cmd::run(&a),
     };
     ExitCode::from(code)
 }

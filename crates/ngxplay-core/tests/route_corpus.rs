@@ -132,6 +132,21 @@ fn route_corpus_agrees_with_nginx() {
         let cfg = load_text(set, "nginx.conf", &conf, None);
         let m = model::build(&cfg);
         let mut sim = Simulator::new(&cfg, &m, files, backends);
+        // The oracle's nginx hashed its rewritten upstream addresses onto the consistent-hash ring: use the same names.
+        for up in &m.upstreams {
+            let names: Option<Vec<String>> = up
+                .servers
+                .iter()
+                .map(|sv| {
+                    let key = format!("{}/{}", up.name, sv.addr);
+                    let addr = expected["backends"][&key]["test_addrs"][0].as_str()?;
+                    Some(addr.to_string())
+                })
+                .collect();
+            if let Some(n) = names {
+                sim.balancer.set_ring_names(&up.name, n);
+            }
+        }
         let ours_all: Vec<RouteResult> = if config_ok { requests.iter().flat_map(|r| sim.route(r)).collect() } else { Vec::new() };
         for (i, exp) in exp_results.iter().enumerate() {
             total += 1;

@@ -41,6 +41,9 @@ impl Run<'_, '_> {
     /// The scope whose access rules apply: a `limit_except` block when the method is not excepted.
     fn access_scope(&self) -> ScopeId {
         let m = self.model();
+        if matches!(m.scopes[self.scope].kind, ScopeKind::LimitExcept { .. }) {
+            return self.scope;
+        }
         let Some(l) = self.loc else { return self.scope };
         let Some(le) = m.scopes[m.locations[l].scope].limit_except else { return self.scope };
         let ScopeKind::LimitExcept { methods } = &m.scopes[le].kind else { return self.scope };

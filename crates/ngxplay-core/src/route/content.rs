@@ -81,7 +81,7 @@ impl<'s, 'a> Run<'s, 'a> {
                     format!("{base}{rest}")
                 }
             }
-            None => format!("{}{uri}", base.trim_end_matches('/').to_string() + if base == "/" { "" } else { "" }),
+            None => format!("{}{uri}", base.trim_end_matches('/')),
         }
     }
 
@@ -101,13 +101,13 @@ impl<'s, 'a> Run<'s, 'a> {
         }
         for a in &d.args[..n - 1] {
             let name = self.eval(a);
-            let test_dir = name.ends_with('/');
+            let test_dir = a.ends_with('/');
             let path = self.map_path(&name);
             let kind = self.sim.fs.kind(&path);
             let ok = if test_dir { kind == Kind::Dir } else { kind == Kind::File };
             self.step(format!("try_files: \"{path}\" {}", if ok { "exists" } else { "does not exist" }), Some(span));
             if ok {
-                self.uri = name;
+                self.uri = if test_dir && name.len() > 1 { name.strip_suffix('/').unwrap_or(&name).to_string() } else { name };
                 return Flow::Next;
             }
         }

@@ -164,6 +164,15 @@ impl Run<'_, '_> {
                     self.named_caps = named;
                 }
                 self.step(format!("location {} matches \"{}\"", loc.label(), self.uri), Some(loc.head));
+                if let Some(le) = m.scopes[loc.scope].limit_except {
+                    if let crate::model::ScopeKind::LimitExcept { methods } = &m.scopes[le].kind {
+                        let allowed = methods.iter().any(|x| x.eq_ignore_ascii_case(&self.method) || (x.eq_ignore_ascii_case("GET") && self.method == "HEAD"));
+                        if !allowed {
+                            self.scope = le;
+                            self.step(format!("{} is not excepted by limit_except: its block's configuration applies", self.method), Some(m.scopes[le].span));
+                        }
+                    }
+                }
                 if !self.internal && m.scopes[loc.scope].get("internal").is_some() {
                     self.step("the location is internal: 404 for a client request", m.scopes[loc.scope].get("internal").map(|d| d.span));
                     return Flow::Done(404);

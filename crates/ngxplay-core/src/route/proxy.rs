@@ -8,7 +8,7 @@ use super::vars::has_vars;
 use crate::model::{Dir, Modifier, ScopeKind};
 
 /// Client headers nginx never passes on as they are.
-const HOP_HEADERS: &[&str] = &["host", "connection", "keep-alive", "te", "expect", "upgrade", "transfer-encoding", "x-oracle-client-addr"];
+const HOP_HEADERS: &[&str] = &["host", "connection", "content-length", "keep-alive", "te", "expect", "upgrade", "transfer-encoding", "x-oracle-client-addr"];
 
 /// A parsed `*_pass` target.
 struct Target {
@@ -89,7 +89,11 @@ impl Run<'_, '_> {
         let up = match block {
             Some(u) => u,
             None => {
-                let addr = if t.authority.starts_with("unix:") || port_written.is_some() || kind != "proxy" { t.authority.clone() } else { t.authority.clone() };
+                let addr = if dynamic && port_written.is_none() && !t.authority.starts_with("unix:") {
+                    format!("{}:{default_port}", t.authority)
+                } else {
+                    t.authority.clone()
+                };
                 implicit = implicit_upstream(&addr);
                 &implicit
             }
@@ -163,6 +167,7 @@ impl Run<'_, '_> {
                     return Flow::Done(502);
                 }
                 if intercept && status >= 300 && self.has_error_page(status) {
+                    self.res.upstream = None;
                     self.step(format!("the backend answered {status}; {kind}_intercept_errors hands it to error_page"), None);
                     return Flow::Done(status);
                 }
@@ -187,7 +192,8 @@ impl Run<'_, '_> {
         let args = if self.args.is_empty() { String::new() } else { format!("?{}", self.args) };
         if dynamic {
             if let Some(u) = &t.uri {
-                return u.clone();
+                // The value goes into the request line unescaped; the backend reads up to the first space.
+                return u.split(' ').next().unwrap_or("").to_string();
             }
         }
         match &t.uri {
@@ -227,9 +233,14 @@ impl Run<'_, '_> {
                 out.push((k.clone(), v));
             }
         }
-        for (k, v) in [("Host", "$proxy_host"), ("Connection", "close")] {
+        let body_len = self.req.header("content-length").map(str::to_string);
+        let mut defaults = vec![("Host", "$proxy_host".to_string()), ("Connection", "close".to_string())];
+        if let Some(l) = body_len {
+            defaults.push(("Content-Length", l));
+        }
+        for (k, v) in defaults {
             if !seen.contains(&k.to_ascii_lowercase()) {
-                let v = self.eval(v);
+                let v = self.eval(&v);
                 out.push((k.to_string(), v));
                 seen.push(k.to_ascii_lowercase());
             }

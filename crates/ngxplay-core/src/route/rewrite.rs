@@ -29,8 +29,10 @@ impl Run<'_, '_> {
 
     /// The location-level rewrite phase; `Redirect` when the URI changed and lookup must run again.
     pub fn location_rewrite(&mut self) -> Flow {
-        let Some(l) = self.loc else { return Flow::Next };
-        let scope = self.model().locations[l].scope;
+        if self.loc.is_none() {
+            return Flow::Next;
+        }
+        let scope = self.scope;
         match self.run_stmts(scope, 0) {
             Step::Stop(Flow::Redirect) => Flow::Redirect,
             Step::Stop(f) => f,
@@ -73,11 +75,16 @@ impl Run<'_, '_> {
                             let v = self.eval(&d.args[1]);
                             let name = d.args[0].trim_start_matches('$').to_ascii_lowercase();
                             self.step(format!("set ${name} = \"{v}\""), Some(d.span));
-                            self.vars.insert(name, v);
+                            if name == "args" || name == "query_string" {
+                                self.args = v;
+                            } else {
+                                self.vars.insert(name, v);
+                            }
                         }
                         "break" => {
                             self.step("break: the rewrite phase stops", Some(d.span));
-                            return Step::Stop(if self.vars.remove("\u{0}uri_changed").is_some() { Flow::Next } else { Flow::Next });
+                            self.vars.remove("\u{0}uri_changed");
+                            return Step::Stop(Flow::Next);
                         }
                         "return" => return Step::Stop(self.do_return(d)),
                         "rewrite" => {
@@ -104,7 +111,12 @@ impl Run<'_, '_> {
             [] => (500, None),
         };
         self.step(format!("return {code}"), span);
+        let saved = self.status;
+        if self.status == 0 {
+            self.status = code;
+        }
         let text = text.map(|t| self.eval(&t));
+        self.status = saved;
         if matches!(code, 301 | 302 | 303 | 307 | 308) {
             if let Some(t) = text {
                 let loc = self.absolute_location(&t);
@@ -152,29 +164,33 @@ impl Run<'_, '_> {
                 return None;
             }
         }
-        let value = self.eval(repl);
         let redirect = matches!(flag, "redirect" | "permanent")
             || repl.starts_with("http://")
             || repl.starts_with("https://")
             || repl.starts_with("$scheme");
+        let (value, lit_args) = self.eval_replacement(repl, redirect);
         if redirect {
             let code = if flag == "permanent" { 301 } else { 302 };
             let mut target = value;
             let keep_args = !repl.ends_with('?');
-            if !keep_args {
-                target.pop();
+            if let Some(a) = &lit_args {
+                target.push('?');
+                target.push_str(a.strip_suffix('?').filter(|_| !keep_args).unwrap_or(a));
+                if !keep_args && target.ends_with('?') {
+                    target.pop();
+                }
             }
             if keep_args && !self.args.is_empty() {
-                target.push(if target.contains('?') { '&' } else { '?' });
+                target.push(if lit_args.is_some() { '&' } else { '?' });
                 target.push_str(&self.args.clone());
             }
             self.step(format!("rewrite {pat} matches: redirect {code} to \"{target}\""), Some(d.span));
             self.res.location = Some(self.absolute_location(&target));
             return Some(Step::Stop(Flow::Done(code)));
         }
-        let (new_uri, new_args) = match value.split_once('?') {
+        let (new_uri, new_args) = match lit_args.as_deref().map(|a| (value.as_str(), a)) {
             Some((u, a)) => {
-                let mut args = a.to_string();
+                let mut args = a.strip_suffix('?').filter(|_| repl.ends_with('?')).unwrap_or(a).to_string();
                 if !repl.ends_with('?') && !self.args.is_empty() {
                     if !args.is_empty() {
                         args.push('&');
@@ -195,12 +211,52 @@ impl Run<'_, '_> {
         self.internal = true;
         match flag {
             "last" => Some(Step::Stop(Flow::Redirect)),
-            "break" => Some(Step::Stop(Flow::Next)),
+            "break" => {
+                self.vars.insert("\u{0}invalid_location".into(), String::new());
+                Some(Step::Stop(Flow::Next))
+            }
             _ => {
                 self.vars.insert("\u{0}uri_changed".into(), String::new());
                 None
             }
         }
+    }
+
+    /// Evaluates a rewrite replacement: captures are `%`-escaped in the query part and in redirects when the request
+    /// URI had escapes, as nginx's capture copy does.
+    /// Returns the part before the first literal `?` and, when there is one, the part after it.
+    fn eval_replacement(&mut self, repl: &str, redirect: bool) -> (String, Option<String>) {
+        let mut uri = String::new();
+        let mut args: Option<String> = None;
+        for p in super::vars::parse_script(repl) {
+            let piece = match p {
+                super::vars::Part::Text(t) => {
+                    if args.is_none() {
+                        if let Some((a, b)) = t.split_once('?') {
+                            uri.push_str(a);
+                            args = Some(b.to_string());
+                            continue;
+                        }
+                    }
+                    t
+                }
+                super::vars::Part::Capture(n) => {
+                    let c = self.caps.get(n).cloned().unwrap_or_default();
+                    if (args.is_some() || redirect) && self.quoted {
+                        let e = super::uri::escape(&c, super::uri::Escape::Args);
+                        if redirect { e.replace("%3F", "?") } else { e }
+                    } else {
+                        c
+                    }
+                }
+                super::vars::Part::Var(v) => self.var(&v).unwrap_or_default(),
+            };
+            match args.as_mut() {
+                Some(a) => a.push_str(&piece),
+                None => uri.push_str(&piece),
+            }
+        }
+        (uri, args)
     }
 
     /// Evaluates an `if` condition.
@@ -222,6 +278,10 @@ impl Run<'_, '_> {
                     _ => false,
                 };
                 r != neg
+            }
+            [a, op] if op == "=" || op == "!=" => {
+                let left = self.eval(a);
+                left.is_empty() == (op == "=")
             }
             [a, op, b] => {
                 let left = self.eval(a);
@@ -265,7 +325,9 @@ impl Run<'_, '_> {
         if self.lookup("absolute_redirect").is_some_and(|d| d.args.first().is_some_and(|a| a == "off")) {
             return target.to_string();
         }
-        let host = if self.flag("server_name_in_redirect", false) {
+        let host = if self.req.header("host").is_none() {
+            self.server_addr()
+        } else if self.flag("server_name_in_redirect", false) {
             self.model().servers[self.server].primary_name().to_string()
         } else if !self.host.is_empty() {
             self.host.clone()

@@ -54,7 +54,7 @@ pub fn validate_host(host: &str) -> Option<String> {
 /// The servers listening on the socket a request reaches, in config order, and the default among them.
 pub fn socket_group(m: &Model, port: u16, addr: Option<&str>) -> Option<(Vec<ServerId>, ServerId)> {
     let want: Option<ListenAddr> = addr.and_then(|a| {
-        let text = if a.starts_with('[') { format!("{a}:{port}") } else { format!("{a}:{port}") };
+        let text = format!("{a}:{port}");
         parse_listen(&[text], Default::default()).map(|l| l.addr)
     });
     let mut exact = Vec::new();

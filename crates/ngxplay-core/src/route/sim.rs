@@ -187,6 +187,12 @@ impl<'s, 'a> Run<'s, 'a> {
             self.finalize_error(code);
             return;
         }
+        let ssl_socket = self.model().servers.iter().flat_map(|s| s.listens.iter()).any(|l| l.port == req.port && l.ssl);
+        if ssl_socket && req.scheme == "http" {
+            self.step("plain HTTP sent to an SSL port: 400", None);
+            self.special_response(400);
+            return;
+        }
         let host_ok = self.host_is_valid();
         if !host_ok {
             self.finalize_error(400);
@@ -269,8 +275,13 @@ impl<'s, 'a> Run<'s, 'a> {
             Flow::Done(code) => self.finalize_error(code),
         }
         if self.req.method == "HEAD" && self.res.status.is_some() {
-            self.res.source = Source::Empty;
-            self.res.body = None;
+            if self.res.source == Source::Upstream {
+                self.res.body = Some(String::new());
+            } else {
+                self.res.source = Source::Empty;
+                self.res.body = None;
+                self.res.file = None;
+            }
         }
     }
 

@@ -135,6 +135,17 @@ pub fn murmur2(data: &[u8]) -> u32 {
     h
 }
 
+/// The user name in a `Basic` Authorization header, as `$remote_user` shows it.
+fn basic_user(h: Option<&str>) -> String {
+    let Some((kind, cred)) = h.and_then(|h| h.split_once(' ')) else { return String::new() };
+    if !kind.eq_ignore_ascii_case("basic") {
+        return String::new();
+    }
+    let dec = super::access::base64_decode(cred.trim()).unwrap_or_default();
+    let dec = String::from_utf8_lossy(&dec).into_owned();
+    dec.split_once(':').map(|(u, _)| u.to_string()).unwrap_or_default()
+}
+
 fn normalize_header_name(name: &str) -> String {
     name.replace('_', "-")
 }
@@ -175,7 +186,15 @@ impl Run<'_, '_> {
         }
         let m = self.model();
         if let Some(map) = m.maps.iter().find(|x| x.target.eq_ignore_ascii_case(name)) {
-            return Some(self.eval_map(map, depth));
+            let key = format!("\u{0}map:{lname}");
+            if let Some(v) = self.vars.get(&key) {
+                return Some(v.clone());
+            }
+            let v = self.eval_map(map, depth);
+            if !map.volatile {
+                self.vars.insert(key, v.clone());
+            }
+            return Some(v);
         }
         if let Some(geo) = m.geos.iter().find(|x| x.target.eq_ignore_ascii_case(name)) {
             let src = self.eval_depth(&geo.source, depth + 1);
@@ -239,7 +258,7 @@ impl Run<'_, '_> {
             let _ = h;
             return Some(String::new());
         }
-        let server_name = self.model().servers[self.server].primary_name().to_string();
+        let server_name = self.model().servers[self.server].primary_name().trim_start_matches('.').to_string();
         Some(match name {
             "uri" | "document_uri" => self.uri.clone(),
             "request_uri" => req.target.clone(),
@@ -255,8 +274,9 @@ impl Run<'_, '_> {
             "binary_remote_addr" => req.client.clone(),
             "realip_remote_addr" => req.client.clone(),
             "remote_port" => self.remote_port.to_string(),
-            "remote_user" => self.remote_user.clone().unwrap_or_default(),
+            "remote_user" => self.remote_user.clone().unwrap_or_else(|| basic_user(req.header("authorization"))),
             "scheme" => req.scheme.clone(),
+            "ssl_server_name" => if req.scheme == "https" { req.sni.clone().unwrap_or_default() } else { String::new() },
             "https" => if req.scheme == "https" { "on".into() } else { String::new() },
             "request_method" => self.method.clone(),
             "request" => format!("{} {} {}", req.method, req.target, req.version),
