@@ -1,9 +1,10 @@
-//! Criterion benchmarks: parse and check generated configs of 100, 1,000 and 5,000 server blocks.
+//! Criterion benchmarks: parse and check generated configs of 100, 1,000 and 5,000 server blocks, and route
+//! 10,000 requests against the 5,000-server config.
 
 mod gen;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use ngxplay_core::api::analyze;
+use ngxplay_core::api::{analyze, route, RouteInputs};
 use ngxplay_core::check::CheckOptions;
 use ngxplay_core::FileSet;
 
@@ -24,5 +25,23 @@ fn parse_and_check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_and_check);
+fn route_requests(c: &mut Criterion) {
+    let text = gen::config(5_000);
+    let analysis = analyze(FileSet::default(), "nginx.conf", &text, None, &CheckOptions::default());
+    let requests = gen::requests(5_000, 10_000);
+    let inputs = RouteInputs { requests: &requests, files: "/var/www/site1/index.html\n", backends: "" };
+    let mut group = c.benchmark_group("route");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(10_000));
+    group.bench_function("10k_requests_5000_servers", |b| {
+        b.iter(|| {
+            let out = route(&analysis, &inputs);
+            assert_eq!(out.results.len(), 10_000);
+            out
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_check, route_requests);
 criterion_main!(benches);

@@ -43,9 +43,11 @@ impl<'a> Checker<'a> {
     fn merge_all(&mut self, close: &Pos) -> bool {
         let servers: Vec<usize> = self.http.servers.iter().map(|s| s.conf).collect();
         for m in MERGED {
+            let base = &self.http.confs[0];
+            // A server that sets nothing of this module merges to the http values, so one check covers them all.
+            let base_error = self.merge_buffers(m, base);
             for s in &servers {
-                let base = self.http.confs[0].clone();
-                if let Some(msg) = self.merge_tree(m, *s, &base, 0) {
+                if let Some(msg) = self.merge_tree(m, *s, base, base_error.as_deref(), 0) {
                     self.emerg_at(close, "merge", msg);
                     return false;
                 }
@@ -54,23 +56,30 @@ impl<'a> Checker<'a> {
         true
     }
 
-    fn merge_tree(&self, module: &str, id: usize, parent: &Conf, depth: usize) -> Option<String> {
+    /// Merges conf `id` over its parent's merged values and checks it, then its child locations.
+    /// `parent_error` is the parent's own check result, which a conf setting nothing of the module inherits.
+    fn merge_tree(&self, module: &str, id: usize, parent: &Conf, parent_error: Option<&str>, depth: usize) -> Option<String> {
         if depth > 512 {
             return None;
         }
-        let mut merged = parent.clone();
-        merged.children.clear();
-        if let Some(c) = self.http.confs.get(id) {
-            for (k, v) in &c.values {
-                merged.values.insert(k.clone(), v.clone());
-            }
-            if let Some(msg) = self.merge_buffers(module, &merged) {
+        let c = self.http.confs.get(id)?;
+        let prefix = format!("{module}_");
+        let own = c.values.keys().any(|k| k.starts_with(&prefix));
+        let owned;
+        let (merged, error) = if own {
+            let mut values = parent.values.clone();
+            values.extend(c.values.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, v)| (k.clone(), v.clone())));
+            owned = Conf { values, children: Vec::new() };
+            (&owned, self.merge_buffers(module, &owned))
+        } else {
+            (parent, parent_error.map(str::to_string))
+        };
+        if error.is_some() {
+            return error;
+        }
+        for ch in &c.children {
+            if let Some(msg) = self.merge_tree(module, *ch, merged, None, depth + 1) {
                 return Some(msg);
-            }
-            for ch in &c.children {
-                if let Some(msg) = self.merge_tree(module, *ch, &merged, depth + 1) {
-                    return Some(msg);
-                }
             }
         }
         None

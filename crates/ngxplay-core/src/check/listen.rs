@@ -1,6 +1,8 @@
 //! `listen` and `server_name`: parameters, the per-port address lists with their duplicate rules, and
 //! the server-name hashes nginx builds per address after `http {}`.
 
+use std::collections::HashSet;
+
 use super::state::{Addr, Port};
 use super::url::{atoi, parse_url, UrlMode};
 use super::values::parse_size;
@@ -199,9 +201,9 @@ impl<'a> Checker<'a> {
                 if a.servers.len() < 2 && !captures {
                     continue;
                 }
-                let mut exact: Vec<String> = Vec::new();
-                let mut head: Vec<String> = Vec::new();
-                let mut tail: Vec<String> = Vec::new();
+                let mut exact: HashSet<String> = HashSet::new();
+                let mut head: HashSet<String> = HashSet::new();
+                let mut tail: HashSet<String> = HashSet::new();
                 for s in &a.servers {
                     let names = self.http.servers[*s].names.clone();
                     let names = if names.is_empty() && !self.http.servers[*s].has_name { vec![String::new()] } else { names };
@@ -249,16 +251,9 @@ enum KeyResult {
 }
 
 /// `ngx_hash_add_key` with `NGX_HASH_WILDCARD_KEY` over exact, head-wildcard and tail-wildcard sets.
-fn add_key(n: &str, exact: &mut Vec<String>, head: &mut Vec<String>, tail: &mut Vec<String>) -> KeyResult {
+fn add_key(n: &str, exact: &mut HashSet<String>, head: &mut HashSet<String>, tail: &mut HashSet<String>) -> KeyResult {
     let stars = n.matches('*').count();
-    let push = |set: &mut Vec<String>, k: String| {
-        if set.contains(&k) {
-            KeyResult::Busy
-        } else {
-            set.push(k);
-            KeyResult::Ok
-        }
-    };
+    let push = |set: &mut HashSet<String>, k: String| if set.insert(k) { KeyResult::Ok } else { KeyResult::Busy };
     if stars == 0 && !n.starts_with('.') {
         return push(exact, n.to_string());
     }
@@ -272,11 +267,11 @@ fn add_key(n: &str, exact: &mut Vec<String>, head: &mut Vec<String>, tail: &mut 
         if rest.contains('*') {
             return KeyResult::Declined;
         }
-        if exact.contains(&rest.to_string()) || head.contains(&rest.to_string()) {
+        if exact.contains(rest) || head.contains(rest) {
             return KeyResult::Busy;
         }
-        exact.push(rest.to_string());
-        head.push(rest.to_string());
+        exact.insert(rest.to_string());
+        head.insert(rest.to_string());
         return KeyResult::Ok;
     }
     if let Some(rest) = n.strip_suffix(".*") {

@@ -89,6 +89,8 @@ pub struct HttpState {
     pub servers: Vec<Server>,
     pub ports: Vec<Port>,
     pub upstreams: Vec<Upstream>,
+    /// Indices into `upstreams` by lowercased host, in creation order, so finding one is not a scan.
+    pub upstream_index: HashMap<String, Vec<usize>>,
     /// Variables defined by `set`, `map`, `geo`, `split_clients`, named captures, and so on.
     pub var_defs: HashSet<String>,
     /// Variables used, in order of first use, with nothing else.

@@ -6,7 +6,6 @@ use super::url::{atoi, parse_url, Url, UrlMode};
 use super::values::parse_time;
 use super::{Checker, Frame, Kind};
 use crate::ast::Directive;
-use crate::diag::Level;
 
 /// The parameters a balancing method allows, as nginx's `NGX_HTTP_UPSTREAM_*` flags.
 const ALL: &[&str] = &["weight", "max_conns", "max_fails", "fail_timeout", "down", "backup"];
@@ -85,11 +84,10 @@ impl<'a> Checker<'a> {
     /// `ngx_http_upstream_add`: finds or creates the upstream for `url`; `None` after an error.
     pub(crate) fn upstream_add(&mut self, d: &'a Directive, url: &Url, create: bool) -> Option<usize> {
         let pos = self.pos(d.term);
-        for i in 0..self.http.upstreams.len() {
+        let key = url.host.to_ascii_lowercase();
+        let candidates = self.http.upstream_index.get(&key).cloned().unwrap_or_default();
+        for i in candidates {
             let u = &self.http.upstreams[i];
-            if !u.host.eq_ignore_ascii_case(&url.host) {
-                continue;
-            }
             if create && u.created {
                 self.emerg(d.term, "duplicate-upstream", format!("duplicate upstream \"{}\"", url.host));
                 return None;
@@ -117,7 +115,9 @@ impl<'a> Checker<'a> {
         }
         let has_servers = create || url.unix || (url.addr.is_some() && url.port != 0);
         self.http.upstreams.push(Upstream { host: url.host.clone(), port: url.port, no_port: url.no_port, created: create, pos, has_servers });
-        Some(self.http.upstreams.len() - 1)
+        let i = self.http.upstreams.len() - 1;
+        self.http.upstream_index.entry(key).or_default().push(i);
+        Some(i)
     }
 
     /// `ngx_http_upstream_init_main_conf`: implicit upstreams resolve their host now.
@@ -132,7 +132,6 @@ impl<'a> Checker<'a> {
                 return false;
             }
         }
-        let _ = Level::Emerg;
         true
     }
 }
