@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = match args::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -29,4 +30,13 @@ fn main() -> ExitCode {
         args::Command::Diff(a) => diff_cmd::run(&a),
     };
     ExitCode::from(code)
+}
+
+/// Lets `ngxplay route … | head` end quietly, as Unix tools do, instead of panicking on a closed pipe.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting SIGPIPE back to its default action before any thread starts is sound.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

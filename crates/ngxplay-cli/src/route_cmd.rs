@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use ngxplay_core::api::{route, RouteInputs};
+use ngxplay_core::api::{route_named, InputNames, RouteInputs};
 use ngxplay_core::route::result::{RouteResult, Source};
 use serde_json::json;
 
@@ -50,7 +50,10 @@ pub fn run(args: &RouteArgs) -> u8 {
             return 2;
         }
     };
-    let out = route(&analysis, &RouteInputs { requests: &requests, files: &files, backends: &backends });
+    // Expectations (` => …`) are for `ngxplay test`; blanking them keeps every request on its line.
+    let (requests, _, _) = ngxplay_core::expect::parse_expectations(&requests, &args.requests.to_string_lossy());
+    let names = input_names(args);
+    let out = route_named(&analysis, &RouteInputs { requests: &requests, files: &files, backends: &backends }, &names);
     match args.format {
         Format::Json => {
             let v = json!({ "config_test": analysis.config_test, "results": out.results, "diagnostics": out.diagnostics });
@@ -58,7 +61,7 @@ pub fn run(args: &RouteArgs) -> u8 {
         }
         Format::Text => {
             for d in analysis.config_test.errors.iter().chain(out.diagnostics.iter()) {
-                eprintln!("ngxplay: [{:?}] {}", d.level, d.message);
+                eprintln!("ngxplay: [{}] {}", crate::render::level_name(d.level), d.message);
             }
             for r in &out.results {
                 println!("{}", line(r));
@@ -77,6 +80,16 @@ pub fn run(args: &RouteArgs) -> u8 {
         0
     } else {
         1
+    }
+}
+
+/// The input files' names as the user gave them, for diagnostics.
+fn input_names(args: &RouteArgs) -> InputNames {
+    let name = |p: &Option<PathBuf>, default: &str| p.as_ref().map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|| default.to_string());
+    InputNames {
+        requests: args.requests.to_string_lossy().into_owned(),
+        files: name(&args.files, "files.txt"),
+        backends: name(&args.config.backends, "backends.txt"),
     }
 }
 

@@ -57,11 +57,30 @@ pub struct RouteOutput {
 /// Runs every request of `inputs` against an analysed config. A config nginx would refuse gives no results,
 /// as with the oracle; problems in the input texts come back as diagnostics.
 pub fn route(analysis: &Analysis, inputs: &RouteInputs) -> RouteOutput {
+    route_named(analysis, inputs, &InputNames::default())
+}
+
+/// The names input diagnostics give the three texts, e.g. the paths the user passed on the command line.
+#[derive(Clone, Debug)]
+pub struct InputNames {
+    pub requests: String,
+    pub files: String,
+    pub backends: String,
+}
+
+impl Default for InputNames {
+    fn default() -> Self {
+        InputNames { requests: "requests.txt".into(), files: "files.txt".into(), backends: "backends.txt".into() }
+    }
+}
+
+/// [`route`], with diagnostics naming the inputs as given.
+pub fn route_named(analysis: &Analysis, inputs: &RouteInputs, names: &InputNames) -> RouteOutput {
     use crate::route::inputs::{parse_backends, parse_files, parse_requests};
-    let (requests, mut diagnostics) = parse_requests(inputs.requests, "requests.txt");
-    let (files, d) = parse_files(inputs.files, "files.txt");
+    let (requests, mut diagnostics) = parse_requests(inputs.requests, &names.requests);
+    let (files, d) = parse_files(inputs.files, &names.files);
     diagnostics.extend(d);
-    let (backends, d) = parse_backends(inputs.backends, "backends.txt");
+    let (backends, d) = parse_backends(inputs.backends, &names.backends);
     diagnostics.extend(d);
     if !analysis.config_test.ok {
         return RouteOutput { results: Vec::new(), diagnostics };
