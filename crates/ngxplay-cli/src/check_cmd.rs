@@ -25,6 +25,9 @@ pub fn run(args: &CheckArgs) -> u8 {
                 println!("ngxplay: the configuration file {name} syntax is ok");
                 println!("ngxplay: configuration file {name} test is successful");
             } else {
+                if let Some(hint) = analysis.config.context_hint() {
+                    println!("ngxplay: note: {name} was read as the contents of an http {{}} block; it looks like a {hint} snippet, try --context {hint}");
+                }
                 println!("ngxplay: configuration file {name} test failed ({} error{})", t.errors.len(), if t.errors.len() == 1 { "" } else { "s" });
             }
         }

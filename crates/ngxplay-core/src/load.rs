@@ -41,6 +41,18 @@ impl Config {
     pub fn root_items(&self) -> &[Node] {
         self.items(self.root)
     }
+
+    /// `server` or `location` when the root was read as http content but looks written for that level.
+    pub fn context_hint(&self) -> Option<&'static str> {
+        if self.context != Context::Http {
+            return None;
+        }
+        match snippet_hint(self.root_items()) {
+            Some(Context::Server) => Some("server"),
+            Some(Context::Location) => Some("location"),
+            _ => None,
+        }
+    }
 }
 
 /// Loads `text` as the main config named `name`. `nginx -T` output is split into its files first.
@@ -111,19 +123,31 @@ fn resolve_includes(files: &FileSet, items: &mut [Node], queue: &mut Vec<FileId>
     }
 }
 
-/// Guesses where a snippet sits from its top-level directive names.
+/// Where the root's content sits when the caller does not say: a whole `nginx.conf` when it has `http` or
+/// `events` at the top, otherwise the contents of an `http {}` block. This is how the oracle wraps inputs, so a
+/// stray top-level `listen` is reported as nginx would report it inside `http {}`.
 pub fn detect_context(items: &[Node]) -> Context {
     let names: Vec<&str> = items.iter().filter_map(Node::directive).map(|d| d.name()).collect();
-    let has = |set: &[&str]| names.iter().any(|n| set.contains(n));
-    if has(&["http", "events"]) {
+    if names.iter().any(|n| matches!(*n, "http" | "events")) {
         Context::Main
-    } else if has(&["server", "upstream", "map", "geo", "split_clients", "log_format", "limit_req_zone", "proxy_cache_path"]) {
-        Context::Http
-    } else if has(&["location", "listen", "server_name"]) {
-        Context::Server
-    } else if has(&["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "alias", "limit_except", "internal"]) {
-        Context::Location
     } else {
         Context::Http
+    }
+}
+
+/// A narrower context the root looks written for, to suggest to the user: `Server` when it has
+/// server-level directives such as `listen` or `location` at the top and no `server` block,
+/// `Location` when it has location-only ones such as `proxy_pass` and no `location`.
+pub fn snippet_hint(items: &[Node]) -> Option<Context> {
+    let names: Vec<&str> = items.iter().filter_map(Node::directive).map(|d| d.name()).collect();
+    let has = |set: &[&str]| names.iter().any(|n| set.contains(n));
+    if has(&["http", "events", "server", "upstream"]) {
+        None
+    } else if has(&["location", "listen", "server_name"]) {
+        Some(Context::Server)
+    } else if has(&["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "alias", "limit_except", "internal"]) {
+        Some(Context::Location)
+    } else {
+        None
     }
 }

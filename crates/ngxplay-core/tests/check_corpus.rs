@@ -58,8 +58,12 @@ fn judge(dir: &Path) -> Option<String> {
             }
         }
     }
-    let context = if expected["config_mode"] == "full-file" { Context::Main } else { Context::Http };
-    let cfg = load_text(files, "nginx.conf", &text, Some(context));
+    // The context is detected, as `ngxplay check` does, and must agree with how the oracle read the file.
+    let cfg = load_text(files, "nginx.conf", &text, None);
+    let want_context = if expected["config_mode"] == "full-file" { Context::Main } else { Context::Http };
+    if cfg.context != want_context {
+        return Some(format!("read as {:?}, the oracle read it as {want_context:?}", cfg.context));
+    }
     let diags = check(&cfg, &opts);
     let first_fatal = diags.iter().position(|d| d.is_fatal());
     let ok = first_fatal.is_none();
