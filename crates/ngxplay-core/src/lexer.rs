@@ -113,6 +113,13 @@ fn punct(i: &[u8]) -> IResult<&[u8], (TokenKind, &[u8])> {
 }
 
 fn token(i: &[u8]) -> IResult<&[u8], (TokenKind, &[u8], bool)> {
+    // The first byte decides the token's class, so only that class's parser runs; `alt` covers the rest.
+    match i.first() {
+        Some(c) if is_space(*c) => return space(i).map(|(r, t)| (r, (TokenKind::Space, t, false))),
+        Some(b';' | b'{' | b'}') => return punct(i).map(|(r, (k, t))| (r, (k, t, false))),
+        Some(b'#' | b'"' | b'\'') | None => {}
+        Some(_) => return bare_word(i).map(|(r, t)| (r, (TokenKind::Word, t, false))),
+    }
     alt((
         |i| space(i).map(|(r, t)| (r, (TokenKind::Space, t, false))),
         |i| comment(i).map(|(r, t)| (r, (TokenKind::Comment, t, false))),

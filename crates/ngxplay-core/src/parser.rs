@@ -8,7 +8,7 @@ use crate::vfs::SourceFile;
 
 /// Parses one file. Errors become [`Node::Error`] items where nginx would have met them.
 pub fn parse_file(file: FileId, src: &SourceFile) -> ParsedFile {
-    let mut p = Parser { lx: Lexer::new(&src.text), file, src, depth: 0 };
+    let mut p = Parser { lx: Lexer::new(&src.text), file, src, depth: 0, nodes: Vec::new(), words: Vec::new() };
     let (items, _) = p.items(false);
     ParsedFile { items }
 }
@@ -21,6 +21,11 @@ struct Parser<'a> {
     file: FileId,
     src: &'a SourceFile,
     depth: usize,
+    /// The items of every open block, innermost last; a block takes its own off the end when it closes,
+    /// so each block's list is allocated once at its exact size.
+    nodes: Vec<Node>,
+    /// The words of the statement being read.
+    words: Vec<Word>,
 }
 
 enum End {
@@ -71,24 +76,35 @@ impl<'a> Parser<'a> {
 
     /// Parses items until the end of the file, or until `}` when inside a block.
     fn items(&mut self, in_block: bool) -> (Vec<Node>, Option<Span>) {
-        let mut items = Vec::new();
+        let base = self.nodes.len();
+        let close = self.items_onto(in_block);
+        let items = self.nodes.drain(base..).collect();
+        (items, close)
+    }
+
+    /// [`Parser::items`], leaving the items on `self.nodes`; returns the closing `}` when there is one.
+    fn items_onto(&mut self, in_block: bool) -> Option<Span> {
         loop {
-            let mut words: Vec<Word> = Vec::new();
+            let word_base = self.words.len();
             let mut after_quote = false;
             let end = loop {
                 let Some(t) = self.lx.next_token() else {
-                    if !words.is_empty() {
-                        items.push(self.eof_error("unexpected end of file, expecting \";\" or \"}\""));
+                    if self.words.len() > word_base {
+                        self.words.truncate(word_base);
+                        let e = self.eof_error("unexpected end of file, expecting \";\" or \"}\"");
+                        self.nodes.push(e);
                     } else if in_block {
-                        items.push(self.eof_error("unexpected end of file, expecting \"}\""));
+                        let e = self.eof_error("unexpected end of file, expecting \"}\"");
+                        self.nodes.push(e);
                     }
-                    return (items, None);
+                    return None;
                 };
                 if after_quote {
                     after_quote = false;
                     let c = self.src.text.as_bytes()[t.start as usize];
                     if !matches!(t.kind, TokenKind::Space | TokenKind::Semi | TokenKind::LBrace) && c != b')' {
-                        items.push(self.error("unexpected-token", format!("unexpected \"{}\"", c as char), t.start as usize, self.line_at(t.start as usize)));
+                        let e = self.error("unexpected-token", format!("unexpected \"{}\"", c as char), t.start as usize, self.line_at(t.start as usize));
+                        self.nodes.push(e);
                     }
                 }
                 match t.kind {
@@ -96,35 +112,36 @@ impl<'a> Parser<'a> {
                     TokenKind::Comment => {
                         let (s, e) = (t.start as usize, t.end as usize);
                         if let Some(err) = self.too_long(s, e + 1, None) {
-                            items.push(err);
+                            self.nodes.push(err);
                         }
                     }
                     TokenKind::Word => {
                         if let Some(err) = self.too_long(t.start as usize, t.end as usize, None) {
-                            items.push(err);
+                            self.nodes.push(err);
                         }
-                        words.push(self.word(t, false));
+                        let w = self.word(t, false);
+                        self.words.push(w);
                     }
                     TokenKind::Quoted => {
                         let q = self.src.text.as_bytes()[t.start as usize];
                         if let Some(err) = self.too_long(t.start as usize + 1, t.end as usize, Some(q)) {
-                            items.push(err);
+                            self.nodes.push(err);
                         }
-                        words.push(self.word(t, true));
+                        let w = self.word(t, true);
+                        self.words.push(w);
                         after_quote = true;
                     }
                     TokenKind::Semi | TokenKind::LBrace => {
                         let span = self.span(t.start as usize, t.end as usize);
-                        if words.is_empty() {
+                        if self.words.len() == word_base {
                             let c = if t.kind == TokenKind::Semi { ';' } else { '{' };
-                            items.push(self.error("unexpected-token", format!("unexpected \"{c}\""), t.start as usize, self.line_at(t.start as usize)));
+                            let e = self.error("unexpected-token", format!("unexpected \"{c}\""), t.start as usize, self.line_at(t.start as usize));
+                            self.nodes.push(e);
                             if t.kind == TokenKind::LBrace {
                                 // Parse and drop the stray block so its `}` does not close ours.
                                 let (inner, closed) = self.block_items();
-                                items.extend(inner.into_iter().filter(|n| matches!(n, Node::Error(_))));
-                                if closed.is_none() {
-                                    return (items, None);
-                                }
+                                self.nodes.extend(inner.into_iter().filter(|n| matches!(n, Node::Error(_))));
+                                closed?;
                             }
                             continue;
                         }
@@ -132,20 +149,21 @@ impl<'a> Parser<'a> {
                     }
                     TokenKind::RBrace => {
                         let span = self.span(t.start as usize, t.end as usize);
-                        if !words.is_empty() {
-                            items.push(self.error("unexpected-token", "unexpected \"}\"".into(), t.start as usize, self.line_at(t.start as usize)));
-                            words.clear();
+                        if self.words.len() > word_base {
+                            let e = self.error("unexpected-token", "unexpected \"}\"".into(), t.start as usize, self.line_at(t.start as usize));
+                            self.nodes.push(e);
+                            self.words.truncate(word_base);
                         }
                         if in_block {
-                            return (items, Some(span));
+                            return Some(span);
                         }
-                        items.push(self.error("unexpected-token", "unexpected \"}\"".into(), t.start as usize, self.line_at(t.start as usize)));
+                        let e = self.error("unexpected-token", "unexpected \"}\"".into(), t.start as usize, self.line_at(t.start as usize));
+                        self.nodes.push(e);
                     }
                 }
             };
-            let mut words = words.into_iter();
-            let name = words.next().expect("a statement has at least one word");
-            let args: Vec<Word> = words.collect();
+            let args: Vec<Word> = self.words.drain(word_base + 1..).collect();
+            let Some(name) = self.words.pop() else { continue };
             let directive = match end {
                 End::Semi(term) => Directive { name, args, term, block: None, lua: None, include: None },
                 End::Block(term) => {
@@ -154,23 +172,24 @@ impl<'a> Parser<'a> {
                         let lua = Some(self.span(body.start as usize, body.end as usize));
                         let close = closed.then(|| self.span(body.end as usize, body.end as usize + 1));
                         let block = Block { items: Vec::new(), open: term, close };
-                        items.push(Node::Directive(Directive { name, args, term, block: Some(block), lua, include: None }));
+                        self.nodes.push(Node::Directive(Directive { name, args, term, block: Some(block), lua, include: None }));
                         if !closed {
-                            items.push(self.eof_error("unexpected end of file, expecting \"}\""));
-                            return (items, None);
+                            let e = self.eof_error("unexpected end of file, expecting \"}\"");
+                            self.nodes.push(e);
+                            return None;
                         }
                         continue;
                     }
                     let (inner, close) = self.block_items();
                     let closed = close.is_some();
-                    items.push(Node::Directive(Directive { name, args, term, block: Some(Block { items: inner, open: term, close }), lua: None, include: None }));
+                    self.nodes.push(Node::Directive(Directive { name, args, term, block: Some(Block { items: inner, open: term, close }), lua: None, include: None }));
                     if !closed {
-                        return (items, None);
+                        return None;
                     }
                     continue;
                 }
             };
-            items.push(Node::Directive(directive));
+            self.nodes.push(Node::Directive(directive));
         }
     }
 
@@ -203,6 +222,12 @@ impl<'a> Parser<'a> {
 
     fn word(&self, t: Token, quoted: bool) -> Word {
         let raw = &self.src.text.as_bytes()[t.range()];
-        Word { value: word_value(raw, quoted), span: self.span(t.start as usize, t.end as usize), quoted }
+        let plain = if quoted { None } else { self.src.text.get(t.range()).filter(|s| !s.contains('\\')) };
+        let value = match plain {
+            // A bare word without escapes is its own value.
+            Some(s) => s.to_owned(),
+            None => word_value(raw, quoted),
+        };
+        Word { value, span: self.span(t.start as usize, t.end as usize), quoted }
     }
 }

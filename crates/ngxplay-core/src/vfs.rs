@@ -30,7 +30,7 @@ pub struct SourceFile {
 impl SourceFile {
     fn new(path: String, display: String, text: String, builtin: bool) -> Self {
         let mut line_starts = vec![0u32];
-        line_starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i as u32 + 1));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
         SourceFile { path, display, text, builtin, line_starts }
     }
 

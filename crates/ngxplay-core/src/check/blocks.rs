@@ -17,7 +17,7 @@ pub enum Body {
 
 impl<'a> Checker<'a> {
     /// The block directive itself: its variable, then its body.
-    pub(crate) fn body_block(&mut self, d: &'a Directive, f: &mut Frame) {
+    pub(crate) fn body_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         let (kind, body) = match d.name() {
             "map" => (Kind::Map, Body::Map { hostnames: false, default: false, keys: Vec::new() }),
             "geo" => (Kind::Geo, Body::Geo { default: false, nets: Vec::new() }),
@@ -64,7 +64,7 @@ impl<'a> Checker<'a> {
     }
 
     /// One statement of a handler-parsed body.
-    pub(crate) fn body_entry(&mut self, d: &'a Directive, f: &mut Frame) {
+    pub(crate) fn body_entry(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         let mut words: Vec<&str> = vec![d.name()];
         words.extend(d.args.iter().map(|w| w.value.as_str()));
         match &mut f.body {

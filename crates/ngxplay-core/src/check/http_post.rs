@@ -17,7 +17,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Runs the post-`http {}` steps; `close` is where nginx's line counter stands (the `}`).
-    pub(crate) fn http_end(&mut self, close: Pos) {
+    pub(crate) fn http_end(&mut self, close: Pos<'a>) {
         if self.diags.iter().any(|d| d.is_fatal()) {
             // nginx stops at the first error; later phases would only echo it.
             self.http.active = false;
@@ -40,14 +40,14 @@ impl<'a> Checker<'a> {
     }
 
     /// `ngx_http_merge_servers` for each proxy-like module: every server and location, inherited values.
-    fn merge_all(&mut self, close: &Pos) -> bool {
-        let servers: Vec<usize> = self.http.servers.iter().map(|s| s.conf).collect();
-        for m in MERGED {
-            let base = &self.http.confs[0];
+    fn merge_all(&mut self, close: &Pos<'_>) -> bool {
+        let mut chain: Vec<&Conf<'a>> = Vec::new();
+        for (bit, m) in MERGED.iter().enumerate() {
             // A server that sets nothing of this module merges to the http values, so one check covers them all.
-            let base_error = self.merge_buffers(m, base);
-            for s in &servers {
-                if let Some(msg) = self.merge_tree(m, *s, base, base_error.as_deref(), 0) {
+            let base_error = self.merge_buffers(m, &[]);
+            for s in 0..self.http.servers.len() {
+                let id = self.http.servers[s].conf;
+                if let Some(msg) = self.merge_tree(bit, id, &mut chain, base_error.as_deref(), 0) {
                     self.emerg_at(close, "merge", msg);
                     return false;
                 }
@@ -56,33 +56,36 @@ impl<'a> Checker<'a> {
         true
     }
 
-    /// Merges conf `id` over its parent's merged values and checks it, then its child locations.
+    /// Merges conf `id` over its ancestors' values and checks it, then its child locations.
+    /// `chain` holds the ancestor confs that set something of the module, outermost first;
     /// `parent_error` is the parent's own check result, which a conf setting nothing of the module inherits.
-    fn merge_tree(&self, module: &str, id: usize, parent: &Conf, parent_error: Option<&str>, depth: usize) -> Option<String> {
+    fn merge_tree<'s>(&'s self, bit: usize, id: usize, chain: &mut Vec<&'s Conf<'a>>, parent_error: Option<&str>, depth: usize) -> Option<String> {
         if depth > 512 {
             return None;
         }
         let c = self.http.confs.get(id)?;
-        let prefix = format!("{module}_");
-        let own = c.values.keys().any(|k| k.starts_with(&prefix));
-        let owned;
-        let (merged, error) = if own {
-            let mut values = parent.values.clone();
-            values.extend(c.values.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(k, v)| (k.clone(), v.clone())));
-            owned = Conf { values, children: Vec::new() };
-            (&owned, self.merge_buffers(module, &owned))
-        } else {
-            (parent, parent_error.map(str::to_string))
-        };
-        if error.is_some() {
-            return error;
+        let own = c.modules & (1 << bit) != 0;
+        if own {
+            chain.push(c);
+            let error = self.merge_buffers(MERGED[bit], chain);
+            if error.is_some() {
+                chain.pop();
+                return error;
+            }
+        } else if let Some(e) = parent_error {
+            return Some(e.to_string());
         }
+        let mut found = None;
         for ch in &c.children {
-            if let Some(msg) = self.merge_tree(module, *ch, merged, None, depth + 1) {
-                return Some(msg);
+            if let Some(msg) = self.merge_tree(bit, *ch, chain, None, depth + 1) {
+                found = Some(msg);
+                break;
             }
         }
-        None
+        if own {
+            chain.pop();
+        }
+        found
     }
 
     /// `ngx_init_cycle`'s shared memory step: a zone used but never given a size.
@@ -90,12 +93,9 @@ impl<'a> Checker<'a> {
         if self.diags.iter().any(|d| d.is_fatal()) {
             return;
         }
-        let zones = self.http.zones.clone();
-        for (name, sized, _) in zones {
-            if !sized {
-                self.bare(Level::Emerg, "zero-size-zone", format!("zero size shared memory zone \"{name}\""), None);
-                return;
-            }
+        if let Some((name, _, _)) = self.http.zones.iter().find(|z| !z.1) {
+            let text = format!("zero size shared memory zone \"{name}\"");
+            self.bare(Level::Emerg, "zero-size-zone", text, None);
         }
     }
 }

@@ -25,7 +25,7 @@ struct ListenOpts {
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn listen(&mut self, d: &'a Directive, f: &mut Frame) -> bool {
+    pub(crate) fn listen(&mut self, d: &'a Directive, f: &mut Frame<'a>) -> bool {
         let Some(sid) = f.server else { return true };
         self.http.servers[sid].listen = true;
         let text = d.arg(0).unwrap_or("");
@@ -131,7 +131,8 @@ impl<'a> Checker<'a> {
         };
         let port = &mut self.http.ports[pi];
         if let Some(a) = port.addrs.iter_mut().find(|a| a.text == text) {
-            if a.servers.contains(&sid) {
+            // A server's listens are all added while it is walked, so `servers` is in ascending order.
+            if a.servers.binary_search(&sid).is_ok() {
                 let t = a.text.clone();
                 return err(self, format!("a duplicate listen {t}"));
             }
@@ -156,7 +157,7 @@ impl<'a> Checker<'a> {
         true
     }
 
-    pub(crate) fn server_name(&mut self, d: &'a Directive, f: &mut Frame) -> bool {
+    pub(crate) fn server_name(&mut self, d: &'a Directive, f: &mut Frame<'a>) -> bool {
         let Some(sid) = f.server else { return true };
         for w in &d.args {
             let v = w.value.as_str();
@@ -201,26 +202,39 @@ impl<'a> Checker<'a> {
                 if a.servers.len() < 2 && !captures {
                     continue;
                 }
-                let mut exact: HashSet<String> = HashSet::new();
-                let mut head: HashSet<String> = HashSet::new();
-                let mut tail: HashSet<String> = HashSet::new();
+                let mut exact: HashSet<&str> = HashSet::new();
+                let mut head: HashSet<&str> = HashSet::new();
+                let mut tail: HashSet<&str> = HashSet::new();
+                let servers = std::mem::take(&mut self.http.servers);
+                let mut failed = false;
                 for s in &a.servers {
-                    let names = self.http.servers[*s].names.clone();
-                    let names = if names.is_empty() && !self.http.servers[*s].has_name { vec![String::new()] } else { names };
-                    for n in names {
-                        match add_key(&n, &mut exact, &mut head, &mut tail) {
+                    let server = &servers[*s];
+                    let none = server.names.is_empty() && !server.has_name;
+                    let names = if none { &[""][..] } else { &[][..] };
+                    for n in names.iter().copied().chain(server.names.iter().map(String::as_str)) {
+                        match add_key(n, &mut exact, &mut head, &mut tail) {
                             KeyResult::Ok => {}
                             KeyResult::Busy => self.bare(Level::Warn, "conflicting-server-name", format!("conflicting server name \"{n}\" on {}, ignored", a.text), None),
                             KeyResult::Declined => {
                                 self.bare(Level::Emerg, "invalid-server-name", format!("invalid server name or wildcard \"{n}\" on {}", a.text), None);
-                                self.http.ports = ports;
-                                return false;
+                                failed = true;
+                                break;
                             }
                         }
                     }
+                    if failed {
+                        break;
+                    }
+                }
+                let long = exact.iter().map(|n| n.len()).max();
+                drop((exact, head, tail));
+                self.http.servers = servers;
+                if failed {
+                    self.http.ports = ports;
+                    return false;
                 }
                 let bucket = self.names_bucket_size();
-                if let Some(_long) = exact.iter().find(|n| 8 + align8(n.len() as u64 + 2) + 8 > bucket) {
+                if long.is_some_and(|n| 8 + align8(n as u64 + 2) + 8 > bucket) {
                     self.bare(Level::Emerg, "server-names-hash", format!("could not build server_names_hash, you should increase server_names_hash_bucket_size: {bucket}"), None);
                     self.http.ports = ports;
                     return false;
@@ -239,7 +253,7 @@ fn align8(n: u64) -> u64 {
 impl<'a> Checker<'a> {
     /// `server_names_hash_bucket_size`, aligned to the 64-byte cache line as nginx does.
     fn names_bucket_size(&self) -> u64 {
-        let v = self.http.confs.first().and_then(|c| c.values.get("server_names_hash_bucket_size")).and_then(|a| a.first()).and_then(|s| super::values::parse_size(s)).unwrap_or(64);
+        let v = self.http.confs.first().and_then(|c| c.get("server_names_hash_bucket_size")).and_then(|a| a.first()).and_then(|w| super::values::parse_size(&w.value)).unwrap_or(64);
         v.div_ceil(64) * 64
     }
 }
@@ -251,17 +265,17 @@ enum KeyResult {
 }
 
 /// `ngx_hash_add_key` with `NGX_HASH_WILDCARD_KEY` over exact, head-wildcard and tail-wildcard sets.
-fn add_key(n: &str, exact: &mut HashSet<String>, head: &mut HashSet<String>, tail: &mut HashSet<String>) -> KeyResult {
+fn add_key<'s>(n: &'s str, exact: &mut HashSet<&'s str>, head: &mut HashSet<&'s str>, tail: &mut HashSet<&'s str>) -> KeyResult {
     let stars = n.matches('*').count();
-    let push = |set: &mut HashSet<String>, k: String| if set.insert(k) { KeyResult::Ok } else { KeyResult::Busy };
+    let push = |set: &mut HashSet<&'s str>, k: &'s str| if set.insert(k) { KeyResult::Ok } else { KeyResult::Busy };
     if stars == 0 && !n.starts_with('.') {
-        return push(exact, n.to_string());
+        return push(exact, n);
     }
     if let Some(rest) = n.strip_prefix("*.") {
         if rest.contains('*') {
             return KeyResult::Declined;
         }
-        return push(head, rest.to_string());
+        return push(head, rest);
     }
     if let Some(rest) = n.strip_prefix('.') {
         if rest.contains('*') {
@@ -270,15 +284,15 @@ fn add_key(n: &str, exact: &mut HashSet<String>, head: &mut HashSet<String>, tai
         if exact.contains(rest) || head.contains(rest) {
             return KeyResult::Busy;
         }
-        exact.insert(rest.to_string());
-        head.insert(rest.to_string());
+        exact.insert(rest);
+        head.insert(rest);
         return KeyResult::Ok;
     }
     if let Some(rest) = n.strip_suffix(".*") {
         if rest.contains('*') {
             return KeyResult::Declined;
         }
-        return push(tail, rest.to_string());
+        return push(tail, rest);
     }
     KeyResult::Declined
 }

@@ -8,9 +8,9 @@ use super::{Checker, Frame, Kind};
 use crate::ast::Directive;
 
 /// What nginx knows of a location when checking its children.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LocInfo {
-    pub name: String,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocInfo<'a> {
+    pub name: &'a str,
     pub exact: bool,
     pub named: bool,
     pub regex: bool,
@@ -32,17 +32,17 @@ fn filename_cmp(a: &[u8], b: &[u8]) -> Ordering {
 }
 
 impl<'a> Checker<'a> {
-    pub(crate) fn location_block(&mut self, d: &'a Directive, f: &mut Frame) {
-        let mut info = LocInfo { name: String::new(), exact: false, named: false, regex: false, noregex: false };
-        let mut regex: Option<(String, bool)> = None;
+    pub(crate) fn location_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
+        let mut info = LocInfo { name: "", exact: false, named: false, regex: false, noregex: false };
+        let mut regex: Option<(&'a str, bool)> = None;
         if d.args.len() == 2 {
             let m = d.arg(0).unwrap_or("");
-            let name = d.arg(1).unwrap_or("").to_string();
+            let name = d.arg(1).unwrap_or("");
             match m {
                 "=" => info.exact = true,
                 "^~" => info.noregex = true,
-                "~" => regex = Some((name.clone(), false)),
-                "~*" => regex = Some((name.clone(), true)),
+                "~" => regex = Some((name, false)),
+                "~*" => regex = Some((name, true)),
                 _ => {
                     self.emerg(d.term, "invalid-location-modifier", format!("invalid location modifier \"{m}\""));
                     return;
@@ -53,19 +53,19 @@ impl<'a> Checker<'a> {
             let n = d.arg(0).unwrap_or("");
             if let Some(r) = n.strip_prefix('=') {
                 info.exact = true;
-                info.name = r.to_string();
+                info.name = r;
             } else if let Some(r) = n.strip_prefix("^~") {
                 info.noregex = true;
-                info.name = r.to_string();
+                info.name = r;
             } else if let Some(r) = n.strip_prefix('~') {
                 let (pat, ci) = match r.strip_prefix('*') {
                     Some(p) => (p, true),
                     None => (r, false),
                 };
-                info.name = pat.to_string();
-                regex = Some((pat.to_string(), ci));
+                info.name = pat;
+                regex = Some((pat, ci));
             } else {
-                info.name = n.to_string();
+                info.name = n;
                 info.named = n.starts_with('@');
             }
         }
@@ -76,7 +76,7 @@ impl<'a> Checker<'a> {
             }
         }
         if f.kind == Kind::Location {
-            if let Some(p) = f.loc.clone() {
+            if let Some(p) = f.loc {
                 if p.exact {
                     self.emerg(d.term, "location-nesting", format!("location \"{}\" cannot be inside the exact location \"{}\"", info.name, p.name));
                     return;
@@ -97,7 +97,7 @@ impl<'a> Checker<'a> {
         }
         let pos = self.pos(d.term);
         let Some(sid) = f.server else { return };
-        let id = self.http.servers[sid].add_location(f.loc_id, info.clone(), Some(pos));
+        let id = self.http.servers[sid].add_location(f.loc_id, info, Some(pos));
         let mut l = f.child(Kind::Location);
         l.loc = Some(info);
         l.loc_id = Some(id);
@@ -112,10 +112,10 @@ impl<'a> Checker<'a> {
     pub(crate) fn loc_end(&mut self, _f: &Frame) {}
 
     /// `root` and `alias`, which share one field.
-    pub(crate) fn root_alias(&mut self, d: &'a Directive, f: &mut Frame) -> bool {
+    pub(crate) fn root_alias(&mut self, d: &'a Directive, f: &mut Frame<'a>) -> bool {
         let name = d.name();
         let alias = name == "alias";
-        if let Some(prev) = f.facts.iter().find(|x| **x == "root" || **x == "alias").copied() {
+        if let Some(prev) = f.facts.iter().find(|x| *x == "root" || *x == "alias") {
             if prev == name {
                 self.emerg(d.term, "duplicate", format!("\"{name}\" directive is duplicate"));
             } else {
@@ -129,7 +129,7 @@ impl<'a> Checker<'a> {
                 return false;
             }
         }
-        f.facts.insert(if alias { "alias" } else { "root" });
+        f.add_fact(if alias { "alias" } else { "root" });
         true
     }
 
@@ -137,8 +137,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn duplicate_locations(&mut self) -> bool {
         for s in 0..self.http.servers.len() {
             let server = &self.http.servers[s];
-            let top = server.top.clone();
-            if let Some(pos) = dup_in(server, &top) {
+            if let Some(pos) = dup_in(server, &server.top) {
                 self.emerg_at(&pos.0, "duplicate-location", format!("duplicate location \"{}\"", pos.1));
                 return false;
             }
@@ -148,7 +147,10 @@ impl<'a> Checker<'a> {
 }
 
 /// The first duplicate among `list` and then, in sorted order, their children.
-fn dup_in(s: &Server, list: &[usize]) -> Option<(super::state::Pos, String)> {
+fn dup_in<'a>(s: &Server<'a>, list: &[usize]) -> Option<(super::state::Pos<'a>, &'a str)> {
+    if list.is_empty() {
+        return None;
+    }
     let mut plain: Vec<usize> = list.iter().copied().filter(|i| !s.locs[*i].info.regex && !s.locs[*i].info.named).collect();
     plain.sort_by(|a, b| {
         let (x, y) = (&s.locs[*a].info, &s.locs[*b].info);
@@ -162,14 +164,17 @@ fn dup_in(s: &Server, list: &[usize]) -> Option<(super::state::Pos, String)> {
         let (x, y) = (&s.locs[w[0]], &s.locs[w[1]]);
         if x.info.name == y.info.name && x.info.exact == y.info.exact {
             if let Some(p) = &y.pos {
-                return Some((p.clone(), y.info.name.clone()));
+                return Some((p.clone(), y.info.name));
             }
         }
+    }
+    if list.iter().all(|i| s.locs[*i].children.is_empty()) {
+        return None;
     }
     let mut sorted: Vec<usize> = list.to_vec();
     sorted.sort_by(|a, b| {
         let (x, y) = (&s.locs[*a].info, &s.locs[*b].info);
-        let rank = |i: &LocInfo| if i.named { 2 } else if i.regex { 1 } else { 0 };
+        let rank = |i: &LocInfo<'_>| if i.named { 2 } else if i.regex { 1 } else { 0 };
         rank(x).cmp(&rank(y)).then_with(|| if rank(x) == 0 { filename_cmp(x.name.as_bytes(), y.name.as_bytes()) } else { Ordering::Equal })
     });
     for i in sorted {

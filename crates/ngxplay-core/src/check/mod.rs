@@ -6,6 +6,7 @@
 //! are run at that moment, so the first diagnostic is the one nginx prints.
 
 mod blocks;
+mod fasthash;
 mod http_post;
 mod listen;
 mod location;
@@ -50,8 +51,9 @@ pub struct CheckOptions {
 impl CheckOptions {
     /// Whether `host` fails to resolve under these options.
     pub fn unresolvable(&self, host: &str) -> bool {
-        let h = host.to_ascii_lowercase();
-        h.ends_with(".invalid") || h == "invalid" || self.unresolvable.iter().any(|u| u.eq_ignore_ascii_case(&h))
+        let b = host.as_bytes();
+        let invalid_tld = b.len() >= 8 && b[b.len() - 8..].eq_ignore_ascii_case(b".invalid");
+        invalid_tld || host.eq_ignore_ascii_case("invalid") || self.unresolvable.iter().any(|u| u.eq_ignore_ascii_case(host))
     }
 }
 
@@ -114,14 +116,57 @@ impl Kind {
     }
 }
 
+/// A set of a few names, kept inline until it outgrows its array, since most confs set only a handful.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SmallSet<T> {
+    inline: [Option<T>; 4],
+    more: Vec<T>,
+}
+
+impl<T: Copy + PartialEq + std::ops::Deref<Target = str>> SmallSet<T> {
+    pub(crate) fn contains(&self, x: &str) -> bool {
+        self.iter().any(|y| &*y == x)
+    }
+
+    /// Adds `x`; false when it was already there.
+    pub(crate) fn insert(&mut self, x: T) -> bool {
+        if self.contains(&x) {
+            return false;
+        }
+        match self.inline.iter_mut().find(|s| s.is_none()) {
+            Some(slot) => *slot = Some(x),
+            None => self.more.push(x),
+        }
+        true
+    }
+
+    pub(crate) fn remove(&mut self, x: &str) {
+        for s in &mut self.inline {
+            if s.is_some_and(|y| &*y == x) {
+                *s = None;
+            }
+        }
+        self.more.retain(|y| &**y != x);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        *self = SmallSet { inline: [None; 4], more: Vec::new() };
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        self.inline.iter().flatten().copied().chain(self.more.iter().copied())
+    }
+}
+
 /// One block being walked: its kind, the slot directives already set in its conf, and its own data.
-pub(crate) struct Frame {
+pub(crate) struct Frame<'a> {
     pub kind: Kind,
-    pub seen: HashSet<String>,
+    /// The directives already set in this conf, for nginx's "is duplicate" checks.
+    pub seen: SmallSet<&'a str>,
     /// The server this block belongs to, as an index into the http state.
     pub server: Option<usize>,
     /// For location-like frames: the location this conf belongs to.
-    pub loc: Option<location::LocInfo>,
+    pub loc: Option<location::LocInfo<'a>>,
     /// Index of the location in the server's location list (for nesting).
     pub loc_id: Option<usize>,
     /// Handler-parsed bodies keep their state here.
@@ -129,31 +174,45 @@ pub(crate) struct Frame {
     /// Upstream index for `upstream {}` blocks.
     pub upstream: Option<usize>,
     /// Per-conf facts that some directives check against each other (`root`/`alias`, `proxy_pass`).
-    pub facts: HashSet<&'static str>,
+    pub facts: SmallSet<&'static str>,
     /// This block's conf in the http state (0 is the http conf).
     pub conf: usize,
 }
 
-impl Frame {
+impl<'a> Frame<'a> {
     pub(crate) fn new(kind: Kind) -> Self {
         Frame {
             kind,
-            seen: HashSet::new(),
+            seen: SmallSet::default(),
             server: None,
             loc: None,
             loc_id: None,
             body: blocks::Body::None,
             upstream: None,
-            facts: HashSet::new(),
+            facts: SmallSet::default(),
             conf: 0,
         }
+    }
+
+    /// Records `name` as set in this conf; false when it already was.
+    pub(crate) fn set_once(&mut self, name: &'a str) -> bool {
+        self.seen.insert(name)
+    }
+
+    pub(crate) fn has_fact(&self, fact: &str) -> bool {
+        self.facts.contains(fact)
+    }
+
+    /// Records a fact; false when it was already known.
+    pub(crate) fn add_fact(&mut self, fact: &'static str) -> bool {
+        self.facts.insert(fact)
     }
 
     /// A child frame inheriting the server and location it sits in.
     pub(crate) fn child(&self, kind: Kind) -> Self {
         let mut f = Frame::new(kind);
         f.server = self.server;
-        f.loc = self.loc.clone();
+        f.loc = self.loc;
         f.loc_id = self.loc_id;
         f.conf = self.conf;
         f
@@ -164,15 +223,17 @@ pub(crate) struct Checker<'a> {
     pub cfg: &'a Config,
     pub opts: &'a CheckOptions,
     pub diags: Vec<Diagnostic>,
-    pub http: HttpState,
+    pub http: HttpState<'a>,
     events_seen: bool,
     include_depth: usize,
     depth: usize,
+    /// The table entries of each directive name met so far.
+    spec_cache: fasthash::FxHashMap<&'a str, &'static [Spec]>,
 }
 
 impl<'a> Checker<'a> {
     fn new(cfg: &'a Config, opts: &'a CheckOptions) -> Self {
-        Checker { cfg, opts, diags: Vec::new(), http: HttpState::default(), events_seen: false, include_depth: 0, depth: 0 }
+        Checker { cfg, opts, diags: Vec::new(), http: HttpState::default(), events_seen: false, include_depth: 0, depth: 0, spec_cache: Default::default() }
     }
 
     pub(crate) fn display(&self, file: FileId) -> &'a str {
@@ -201,20 +262,20 @@ impl<'a> Checker<'a> {
     }
 
     /// An error nginx logs with a position it remembered itself (`... in %s:%ui`).
-    pub(crate) fn emerg_at(&mut self, pos: &state::Pos, code: &str, text: impl Into<String>) {
+    pub(crate) fn emerg_at(&mut self, pos: &state::Pos<'_>, code: &str, text: impl Into<String>) {
         let d = Diagnostic {
             level: Level::Emerg,
             code: code.to_string(),
             message: format!("{} in {}:{}", text.into(), pos.file, pos.line),
-            file: Some(pos.file.clone()),
+            file: Some(pos.file.to_string()),
             line: Some(pos.line),
             span: pos.span,
         };
         self.diags.push(d);
     }
 
-    pub(crate) fn pos(&self, span: Span) -> state::Pos {
-        state::Pos { file: self.display(span.file).to_string(), line: self.line(span), span: Some(span) }
+    pub(crate) fn pos(&self, span: Span) -> state::Pos<'a> {
+        state::Pos { file: self.display(span.file), line: self.line(span), span: Some(span) }
     }
 
     fn run(&mut self) {
@@ -230,7 +291,7 @@ impl<'a> Checker<'a> {
             }
             Context::Http | Context::Server | Context::Location => {
                 self.events_seen = true;
-                let close = state::Pos { file: WRAPPER_NAME.to_string(), line: self.wrapper_close_line(root), span: None };
+                let close = state::Pos { file: WRAPPER_NAME, line: self.wrapper_close_line(root), span: None };
                 let mut f = Frame::new(Kind::Http);
                 self.http_begin();
                 match cfg.context {
@@ -264,14 +325,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Server and location modes: the root's items sit in `server {}` (and `location / {}`).
-    fn wrapped_server(&mut self, root: &'a [Node], http: &mut Frame) {
+    fn wrapped_server(&mut self, root: &'a [Node], http: &mut Frame<'a>) {
         let sid = self.http.add_server();
         let mut s = http.child(Kind::Server);
         s.server = Some(sid);
         s.conf = self.http.servers[sid].conf;
         if self.cfg.context == Context::Location {
-            let info = location::LocInfo { name: "/".into(), exact: false, named: false, regex: false, noregex: false };
-            let id = self.http.servers[sid].add_location(None, info.clone(), None);
+            let info = location::LocInfo { name: "/", exact: false, named: false, regex: false, noregex: false };
+            let id = self.http.servers[sid].add_location(None, info, None);
             let mut l = s.child(Kind::Location);
             l.conf = self.http.add_conf(Some(s.conf));
             l.loc = Some(info);
@@ -285,7 +346,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Walks statements in order; handler-parsed bodies go to their own rules.
-    pub(crate) fn items(&mut self, items: &'a [Node], f: &mut Frame) {
+    pub(crate) fn items(&mut self, items: &'a [Node], f: &mut Frame<'a>) {
         if self.depth >= MAX_WALK_DEPTH {
             return;
         }
@@ -299,7 +360,7 @@ impl<'a> Checker<'a> {
         self.depth -= 1;
     }
 
-    fn statement(&mut self, d: &'a Directive, f: &mut Frame) {
+    fn statement(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         if d.name() == "include" && matches!(f.kind, Kind::Map | Kind::Geo | Kind::Types | Kind::SplitClients) {
             self.include(d, f);
             return;
@@ -312,13 +373,13 @@ impl<'a> Checker<'a> {
             self.body_entry(d, f);
             return;
         }
-        let specs = self.specs(d.name());
-        if specs.is_empty() {
+        let mask = f.kind.mask();
+        let mut specs = self.specs(d.name()).peekable();
+        if specs.peek().is_none() {
             self.emerg(d.term, "unknown-directive", format!("unknown directive \"{}\"", d.name()));
             return;
         }
-        let mask = f.kind.mask();
-        let Some(spec) = specs.iter().find(|s| s.ctx & mask != 0).copied() else {
+        let Some(spec) = specs.find(|s| s.ctx & mask != 0) else {
             self.emerg(d.term, "not-allowed", format!("\"{}\" directive is not allowed here", d.name()));
             return;
         };
@@ -339,19 +400,18 @@ impl<'a> Checker<'a> {
     }
 
     /// Every spec for `name` under the active profile.
-    fn specs(&self, name: &str) -> Vec<Spec> {
-        let mut v: Vec<Spec> = directives::lookup(name).to_vec();
-        if name == "include" && v.is_empty() {
-            v.push(Spec { name: "include", module: "ngx_conf_module", ctx: u32::MAX, args: directives::args::TAKE1, block: false, value: directives::Value::Custom });
-        }
-        if self.opts.profile == Profile::OpenResty {
-            v.extend(openresty::lookup(name).iter().copied());
-        }
-        v
+    fn specs(&mut self, name: &'a str) -> impl Iterator<Item = Spec> {
+        const INCLUDE: &[Spec] = &[Spec { name: "include", module: "ngx_conf_module", ctx: u32::MAX, args: directives::args::TAKE1, block: false, value: directives::Value::Custom }];
+        let table = *self.spec_cache.entry(name).or_insert_with(|| match directives::lookup(name) {
+            [] if name == "include" => INCLUDE,
+            t => t,
+        });
+        let extra = if self.opts.profile == Profile::OpenResty { openresty::lookup(name) } else { &[] };
+        table.iter().chain(extra).copied()
     }
 
     /// Follows an `include` at this point, in the same block.
-    pub(crate) fn include(&mut self, d: &'a Directive, f: &mut Frame) {
+    pub(crate) fn include(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         if d.args.len() != 1 {
             self.emerg(d.term, "invalid-args", "invalid number of arguments in \"include\" directive");
             return;
@@ -374,7 +434,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The directive-specific part, after the generic checks passed.
-    fn semantics(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame) {
+    fn semantics(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame<'a>) {
         match d.name() {
             "include" => self.include(d, f),
             "events" => self.events_block(d, f),
@@ -403,8 +463,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn events_block(&mut self, d: &'a Directive, f: &mut Frame) {
-        if !f.seen.insert("events".into()) {
+    fn events_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
+        if !f.set_once("events") {
             self.emerg(d.term, "duplicate", "\"events\" directive is duplicate");
             return;
         }
@@ -415,8 +475,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn http_block(&mut self, d: &'a Directive, f: &mut Frame) {
-        if !f.seen.insert("http".into()) {
+    fn http_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
+        if !f.set_once("http") {
             self.emerg(d.term, "duplicate", "\"http\" directive is duplicate");
             return;
         }
@@ -431,7 +491,7 @@ impl<'a> Checker<'a> {
         self.http_end(close);
     }
 
-    fn server_block(&mut self, d: &'a Directive, f: &mut Frame) {
+    fn server_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         let sid = self.http.add_server();
         let mut s = f.child(Kind::Server);
         s.server = Some(sid);
@@ -443,7 +503,7 @@ impl<'a> Checker<'a> {
         self.server_end(&s, b.close.or(Some(d.term)));
     }
 
-    fn if_block(&mut self, d: &'a Directive, f: &mut Frame) {
+    fn if_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         if !self.if_condition(d) {
             return;
         }
@@ -456,7 +516,7 @@ impl<'a> Checker<'a> {
         self.loc_end(&i);
     }
 
-    fn limit_except_block(&mut self, d: &'a Directive, f: &mut Frame) {
+    fn limit_except_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         if !self.limit_except_methods(d, f) {
             return;
         }

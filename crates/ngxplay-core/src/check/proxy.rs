@@ -11,9 +11,9 @@ use crate::ast::Directive;
 pub const MERGED: &[&str] = &["proxy", "fastcgi", "uwsgi", "scgi", "grpc"];
 
 impl<'a> Checker<'a> {
-    pub(crate) fn pass(&mut self, d: &'a Directive, f: &mut Frame) -> bool {
+    pub(crate) fn pass(&mut self, d: &'a Directive, f: &mut Frame<'a>) -> bool {
         let name = d.name();
-        if !f.seen.insert(name.to_string()) {
+        if !f.set_once(name) {
             self.emerg(d.term, "duplicate", format!("\"{name}\" directive is duplicate"));
             return false;
         }
@@ -79,33 +79,36 @@ impl<'a> Checker<'a> {
     }
 
     /// The merge-time checks of one proxy-like module on one conf, with values already inherited.
-    pub(crate) fn merge_buffers(&self, module: &str, values: &Conf) -> Option<String> {
-        let get = |k: &str| values.values.get(&format!("{module}_{k}"));
+    /// `chain` holds the confs below http that set something of the module, outermost first.
+    pub(crate) fn merge_buffers(&self, module: &str, chain: &[&Conf<'a>]) -> Option<String> {
+        let http = self.http.confs.first();
+        let get = |k: &str| chain.iter().rev().find_map(|c| c.get_module(module, k)).or_else(|| http.and_then(|c| c.get_module(module, k)));
+        let first = |k: &str| get(k).and_then(|a| a.first()).map(|w| w.value.as_str());
         let (num, bsize) = match get("buffers") {
-            Some(a) => (a.first().and_then(|n| n.parse::<u64>().ok()).unwrap_or(8), a.get(1).and_then(|s| parse_size(s)).unwrap_or(4096)),
+            Some(a) => (a.first().and_then(|n| n.value.parse::<u64>().ok()).unwrap_or(8), a.get(1).and_then(|s| parse_size(&s.value)).unwrap_or(4096)),
             None => (8, 4096),
         };
         if num < 2 {
             return Some(format!("there must be at least 2 \"{module}_buffers\""));
         }
-        let buffer_size = get("buffer_size").and_then(|a| a.first()).and_then(|s| parse_size(s)).unwrap_or(4096);
+        let buffer_size = first("buffer_size").and_then(parse_size).unwrap_or(4096);
         let size = buffer_size.max(bsize);
-        let busy = get("busy_buffers_size").and_then(|a| a.first()).and_then(|s| parse_size(s)).unwrap_or(2 * size);
+        let busy = first("busy_buffers_size").and_then(parse_size).unwrap_or(2 * size);
         if busy < size {
             return Some(format!("\"{module}_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"{module}_buffer_size\" and one of the \"{module}_buffers\""));
         }
         if busy > (num - 1) * bsize {
             return Some(format!("\"{module}_busy_buffers_size\" must be less than the size of all \"{module}_buffers\" minus one buffer"));
         }
-        let tfw = get("temp_file_write_size").and_then(|a| a.first()).and_then(|s| parse_size(s)).unwrap_or(2 * size);
+        let tfw = first("temp_file_write_size").and_then(parse_size).unwrap_or(2 * size);
         if tfw < size {
             return Some(format!("\"{module}_temp_file_write_size\" must be equal to or greater than the maximum of the value of \"{module}_buffer_size\" and one of the \"{module}_buffers\""));
         }
-        let mtf = get("max_temp_file_size").and_then(|a| a.first()).and_then(|s| parse_offset(s)).unwrap_or(1 << 30);
+        let mtf = first("max_temp_file_size").and_then(parse_offset).unwrap_or(1 << 30);
         if mtf != 0 && mtf < size {
             return Some(format!("\"{module}_max_temp_file_size\" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of \"{module}_buffer_size\" and one of the \"{module}_buffers\""));
         }
-        if let Some(zone) = get("cache").and_then(|a| a.first()) {
+        if let Some(zone) = first("cache") {
             if zone != "off" && !zone.contains('$') && !self.http.zone_known(zone, cache_tag(module)) {
                 return Some(format!("\"{module}_cache\" zone \"{zone}\" is unknown"));
             }

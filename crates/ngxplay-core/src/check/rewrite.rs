@@ -138,7 +138,7 @@ impl<'a> Checker<'a> {
     }
 
     /// `limit_except` methods; false on error.
-    pub(crate) fn limit_except_methods(&mut self, d: &'a Directive, _f: &mut Frame) -> bool {
+    pub(crate) fn limit_except_methods(&mut self, d: &'a Directive, _f: &mut Frame<'a>) -> bool {
         const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH"];
         for a in &d.args {
             if !METHODS.iter().any(|m| m.eq_ignore_ascii_case(&a.value)) {

@@ -8,14 +8,13 @@ use crate::directives::Spec;
 
 impl<'a> Checker<'a> {
     /// All checks of a non-block directive; false when an error was reported.
-    pub(crate) fn directive_rules(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame) -> bool {
+    pub(crate) fn directive_rules(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame<'a>) -> bool {
         if !self.slot(d, spec, f) {
             return false;
         }
         if self.http.active && f.kind.is_loc() || matches!(f.kind, Kind::Server | Kind::Http) {
-            let values: Vec<String> = d.args.iter().map(|w| w.value.clone()).collect();
             if let Some(c) = self.http.confs.get_mut(f.conf) {
-                c.values.insert(d.name().to_string(), values);
+                c.set(d.name(), &d.args);
             }
         }
         let a0 = d.arg(0).unwrap_or("");
@@ -24,7 +23,7 @@ impl<'a> Checker<'a> {
             "server_name" => self.server_name(d, f),
             "root" | "alias" => self.root_alias(d, f),
             "try_files" => {
-                if !f.seen.insert("try_files".into()) {
+                if !f.set_once("try_files") {
                     self.emerg(d.term, "duplicate", "\"try_files\" directive is duplicate");
                     return false;
                 }

@@ -1,32 +1,34 @@
 //! What the checker remembers across an `http {}` block: servers, listen addresses, locations, upstreams,
 //! variables, zones and the per-conf values that nginx's merge step checks.
 
-use std::collections::{HashMap, HashSet};
 
+use super::fasthash::{FxHashMap, FxHashSet};
 use super::location::LocInfo;
+use super::proxy::MERGED;
+use crate::ast::Word;
 use crate::span::Span;
 
 /// A position nginx remembered itself, printed as ` in FILE:LINE`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pos {
-    pub file: String,
+pub struct Pos<'a> {
+    pub file: &'a str,
     pub line: u32,
     pub span: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
-pub struct Loc {
-    pub info: LocInfo,
-    pub pos: Option<Pos>,
+pub struct Loc<'a> {
+    pub info: LocInfo<'a>,
+    pub pos: Option<Pos<'a>>,
     pub children: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Default)]
-pub struct Server {
+pub struct Server<'a> {
     pub listen: bool,
     /// Top-level locations, as indexes into `locs`.
     pub top: Vec<usize>,
-    pub locs: Vec<Loc>,
+    pub locs: Vec<Loc<'a>>,
     /// Non-regex names, lowercased, in order.
     pub names: Vec<String>,
     pub has_name: bool,
@@ -35,8 +37,8 @@ pub struct Server {
     pub conf: usize,
 }
 
-impl Server {
-    pub fn add_location(&mut self, parent: Option<usize>, info: LocInfo, pos: Option<Pos>) -> usize {
+impl<'a> Server<'a> {
+    pub fn add_location(&mut self, parent: Option<usize>, info: LocInfo<'a>, pos: Option<Pos<'a>>) -> usize {
         let id = self.locs.len();
         self.locs.push(Loc { info, pos, children: Vec::new() });
         match parent {
@@ -65,39 +67,66 @@ pub struct Port {
 }
 
 #[derive(Clone, Debug)]
-pub struct Upstream {
+pub struct Upstream<'a> {
     pub host: String,
     pub port: u32,
     pub no_port: bool,
     /// Defined by an `upstream {}` block rather than implied by a `*_pass`.
     pub created: bool,
-    pub pos: Pos,
+    pub pos: Pos<'a>,
     /// Whether nginx already has an address for it (an IP literal or a block's servers).
     pub has_servers: bool,
 }
 
 /// One conf struct (http, server, location, `if`, `limit_except`): the values merge checks read.
 #[derive(Clone, Debug, Default)]
-pub struct Conf {
-    pub values: HashMap<String, Vec<String>>,
+pub struct Conf<'a> {
+    /// The directives set here that later checks read, in order; the last one of a name wins.
+    pub values: Vec<(&'a str, &'a [Word])>,
+    /// Bit `i` is set when a directive of `MERGED[i]`'s module is set here.
+    pub modules: u8,
     /// Child location confs in the order nginx added them.
     pub children: Vec<usize>,
 }
 
+impl<'a> Conf<'a> {
+    /// Records directive `name` with its arguments when a later check reads it.
+    pub fn set(&mut self, name: &'a str, args: &'a [Word]) {
+        let module = MERGED.iter().position(|m| name.len() > m.len() && name.starts_with(m) && name.as_bytes()[m.len()] == b'_');
+        if let Some(i) = module {
+            self.modules |= 1 << i;
+        } else if name != "server_names_hash_bucket_size" {
+            return;
+        }
+        self.values.push((name, args));
+    }
+
+    /// The arguments of the last `name` set here.
+    pub fn get(&self, name: &str) -> Option<&'a [Word]> {
+        self.values.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    /// The arguments of the last `{module}_{key}` set here.
+    pub fn get_module(&self, module: &str, key: &str) -> Option<&'a [Word]> {
+        let hit = |n: &str| n.len() == module.len() + 1 + key.len() && n.starts_with(module) && n.as_bytes()[module.len()] == b'_' && n.ends_with(key);
+        self.values.iter().rev().find(|(n, _)| hit(n)).map(|(_, v)| *v)
+    }
+}
+
 #[derive(Debug, Default)]
-pub struct HttpState {
-    pub servers: Vec<Server>,
+pub struct HttpState<'a> {
+    pub servers: Vec<Server<'a>>,
     pub ports: Vec<Port>,
-    pub upstreams: Vec<Upstream>,
+    pub upstreams: Vec<Upstream<'a>>,
     /// Indices into `upstreams` by lowercased host, in creation order, so finding one is not a scan.
-    pub upstream_index: HashMap<String, Vec<usize>>,
+    pub upstream_index: FxHashMap<String, Vec<usize>>,
     /// Variables defined by `set`, `map`, `geo`, `split_clients`, named captures, and so on.
-    pub var_defs: HashSet<String>,
+    pub var_defs: FxHashSet<String>,
     /// Variables used, in order of first use, with nothing else.
     pub var_uses: Vec<String>,
-    pub var_seen: HashSet<String>,
-    pub log_formats: HashSet<String>,
-    pub confs: Vec<Conf>,
+    pub var_seen: FxHashSet<String>,
+    pub log_formats: FxHashSet<String>,
+    pub confs: Vec<Conf<'a>>,
     /// Shared memory zones: name → whether a size was given, from any module.
     pub zones: Vec<(String, bool, &'static str)>,
     /// Zones referenced before or without a definition: (name, tag).
@@ -105,7 +134,7 @@ pub struct HttpState {
     pub active: bool,
 }
 
-impl HttpState {
+impl<'a> HttpState<'a> {
     pub fn add_server(&mut self) -> usize {
         let conf = self.add_conf(Some(0));
         self.servers.push(Server { conf, ..Server::default() });
@@ -128,6 +157,9 @@ impl HttpState {
     }
 
     pub fn use_var(&mut self, name: &str) {
+        if !name.bytes().any(|b| b.is_ascii_uppercase()) && self.var_seen.contains(name) {
+            return;
+        }
         let lc = name.to_ascii_lowercase();
         if self.var_seen.insert(lc.clone()) {
             self.var_uses.push(lc);
@@ -135,7 +167,9 @@ impl HttpState {
     }
 
     pub fn define_var(&mut self, name: &str) {
-        self.var_defs.insert(name.to_ascii_lowercase());
+        if name.bytes().any(|b| b.is_ascii_uppercase()) || !self.var_defs.contains(name) {
+            self.var_defs.insert(name.to_ascii_lowercase());
+        }
     }
 
     /// Registers a shared memory zone use; `size` is false for a mere reference.

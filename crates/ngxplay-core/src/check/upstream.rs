@@ -12,7 +12,7 @@ const ALL: &[&str] = &["weight", "max_conns", "max_fails", "fail_timeout", "down
 const NO_BACKUP: &[&str] = &["weight", "max_conns", "max_fails", "fail_timeout", "down"];
 
 impl<'a> Checker<'a> {
-    pub(crate) fn upstream_block(&mut self, d: &'a Directive, f: &mut Frame) {
+    pub(crate) fn upstream_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         let name = d.arg(0).unwrap_or("");
         let url = Url { host: name.to_string(), port: 0, no_port: true, ..Url::default() };
         let Some(idx) = self.upstream_add(d, &url, true) else { return };
@@ -21,7 +21,7 @@ impl<'a> Checker<'a> {
         u.facts.clear();
         if let Some(b) = &d.block {
             self.items(&b.items, &mut u);
-            if !u.facts.contains("server") {
+            if !u.has_fact("server") {
                 let at = b.close.unwrap_or(d.term);
                 self.emerg(at, "no-servers", "no servers are inside upstream");
             }
@@ -29,9 +29,9 @@ impl<'a> Checker<'a> {
     }
 
     /// A `server` line inside `upstream {}`.
-    pub(crate) fn upstream_server(&mut self, d: &'a Directive, f: &mut Frame) {
-        f.facts.insert("server");
-        let allowed: &[&str] = if f.facts.contains("no_backup") { NO_BACKUP } else { ALL };
+    pub(crate) fn upstream_server(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
+        f.add_fact("server");
+        let allowed: &[&str] = if f.has_fact("no_backup") { NO_BACKUP } else { ALL };
         for w in d.args.iter().skip(1) {
             let v = w.value.as_str();
             let (key, val) = match v.split_once('=') {
@@ -70,13 +70,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Balancer directives narrow the parameters later `server` lines may use.
-    pub(crate) fn balancer(&mut self, d: &'a Directive, f: &mut Frame) -> bool {
-        if !f.facts.insert("balancer") {
+    pub(crate) fn balancer(&mut self, d: &'a Directive, f: &mut Frame<'a>) -> bool {
+        if !f.add_fact("balancer") {
             self.warn(d.term, "balancer-redefined", "load balancing method redefined");
         }
         f.facts.remove("no_backup");
         if matches!(d.name(), "ip_hash" | "hash" | "random") {
-            f.facts.insert("no_backup");
+            f.add_fact("no_backup");
         }
         true
     }
@@ -84,9 +84,10 @@ impl<'a> Checker<'a> {
     /// `ngx_http_upstream_add`: finds or creates the upstream for `url`; `None` after an error.
     pub(crate) fn upstream_add(&mut self, d: &'a Directive, url: &Url, create: bool) -> Option<usize> {
         let pos = self.pos(d.term);
-        let key = url.host.to_ascii_lowercase();
-        let candidates = self.http.upstream_index.get(&key).cloned().unwrap_or_default();
-        for i in candidates {
+        let key: std::borrow::Cow<'_, str> = if url.host.bytes().any(|b| b.is_ascii_uppercase()) { url.host.to_ascii_lowercase().into() } else { url.host.as_str().into() };
+        let count = self.http.upstream_index.get(&*key).map_or(0, Vec::len);
+        for k in 0..count {
+            let i = self.http.upstream_index[&*key][k];
             let u = &self.http.upstreams[i];
             if create && u.created {
                 self.emerg(d.term, "duplicate-upstream", format!("duplicate upstream \"{}\"", url.host));
@@ -116,22 +117,16 @@ impl<'a> Checker<'a> {
         let has_servers = create || url.unix || (url.addr.is_some() && url.port != 0);
         self.http.upstreams.push(Upstream { host: url.host.clone(), port: url.port, no_port: url.no_port, created: create, pos, has_servers });
         let i = self.http.upstreams.len() - 1;
-        self.http.upstream_index.entry(key).or_default().push(i);
+        self.http.upstream_index.entry(key.into_owned()).or_default().push(i);
         Some(i)
     }
 
     /// `ngx_http_upstream_init_main_conf`: implicit upstreams resolve their host now.
     pub(crate) fn upstreams_init(&mut self) -> bool {
-        let ups = self.http.upstreams.clone();
-        for u in ups {
-            if u.has_servers {
-                continue;
-            }
-            if self.opts.unresolvable(&u.host) {
-                self.emerg_at(&u.pos, "host-not-found", format!("host not found in upstream \"{}\"", u.host));
-                return false;
-            }
-        }
-        true
+        let opts = self.opts;
+        let Some(u) = self.http.upstreams.iter().find(|u| !u.has_servers && opts.unresolvable(&u.host)) else { return true };
+        let (pos, text) = (u.pos.clone(), format!("host not found in upstream \"{}\"", u.host));
+        self.emerg_at(&pos, "host-not-found", text);
+        false
     }
 }

@@ -88,11 +88,11 @@ fn bounds(name: &str) -> Option<(i64, i64)> {
 
 impl<'a> Checker<'a> {
     /// The slot checks for `spec.value`; false when an error was reported.
-    pub(crate) fn slot(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame) -> bool {
+    pub(crate) fn slot(&mut self, d: &'a Directive, spec: &Spec, f: &mut Frame<'a>) -> bool {
         let name = d.name();
         let arg = d.arg(0).unwrap_or("");
-        let dup = |c: &mut Checker<'a>, f: &mut Frame| -> bool {
-            if !f.seen.insert(spec.name.to_string()) {
+        let dup = |c: &mut Checker<'a>, f: &mut Frame<'a>| -> bool {
+            if !f.set_once(spec.name) {
                 c.emerg(d.term, "duplicate", format!("\"{name}\" directive is duplicate"));
                 return false;
             }

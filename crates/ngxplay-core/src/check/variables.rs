@@ -55,39 +55,41 @@ const NOT_SCRIPTS: &[&str] = &[
 ];
 
 /// Every `$name` a script would reference in `text` (captures `$1`..`$9` are not variables).
-pub fn references(text: &str) -> Vec<String> {
+pub fn references(text: &str) -> impl Iterator<Item = &str> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] != b'$' {
+    let mut i = if b.contains(&b'$') { 0 } else { b.len() };
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if b[i] != b'$' {
+                i += 1;
+                continue;
+            }
             i += 1;
-            continue;
+            if i >= b.len() {
+                return None;
+            }
+            if (b'1'..=b'9').contains(&b[i]) {
+                i += 1;
+                continue;
+            }
+            let bracket = b[i] == b'{';
+            if bracket {
+                i += 1;
+            }
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let end = i;
+            if bracket && i < b.len() && b[i] == b'}' {
+                i += 1;
+            }
+            if end > start {
+                return Some(&text[start..end]);
+            }
         }
-        i += 1;
-        if i >= b.len() {
-            break;
-        }
-        if (b'1'..=b'9').contains(&b[i]) {
-            i += 1;
-            continue;
-        }
-        let bracket = b[i] == b'{';
-        if bracket {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-            i += 1;
-        }
-        if i > start {
-            out.push(text[start..i].to_string());
-        }
-        if bracket && i < b.len() && b[i] == b'}' {
-            i += 1;
-        }
-    }
-    out
+        None
+    })
 }
 
 fn builtin(name: &str) -> bool {
@@ -98,7 +100,7 @@ impl<'a> Checker<'a> {
     /// Registers the variables a script in `text` uses.
     pub(crate) fn vars_in(&mut self, text: &str) {
         for v in references(text) {
-            self.http.use_var(&v);
+            self.http.use_var(v);
         }
     }
 
@@ -154,7 +156,8 @@ mod tests {
 
     #[test]
     fn finds_names() {
-        assert_eq!(references("$scheme://${host}$1x$request_uri"), vec!["scheme", "host", "request_uri"]);
-        assert!(references("^/x$").is_empty());
+        assert_eq!(references("$scheme://${host}$1x$request_uri").collect::<Vec<_>>(), vec!["scheme", "host", "request_uri"]);
+        assert_eq!(references("^/x$").count(), 0);
+        assert_eq!(references("${a}$").collect::<Vec<_>>(), vec!["a"]);
     }
 }

@@ -1,5 +1,7 @@
 //! Builds the [`Model`] from a loaded config, flattening includes and never failing.
 
+use std::collections::HashMap;
+
 use super::listen::parse_listen;
 use super::regex::Regex;
 use super::*;
@@ -13,7 +15,7 @@ const MAX_INCLUDE_DEPTH: usize = 32;
 const REWRITE_STMTS: &[&str] = &["rewrite", "return", "set", "break", "rewrite_log", "uninitialized_variable_warn"];
 
 pub fn build(cfg: &Config) -> Model {
-    let mut b = Builder { cfg, m: Model::default() };
+    let mut b = Builder { cfg, m: Model::default(), regexes: HashMap::new() };
     let root = cfg.root_items();
     let file_span = Span::new(cfg.root, 0, cfg.files.get(cfg.root).text.len());
     match cfg.context {
@@ -68,6 +70,8 @@ pub fn build(cfg: &Config) -> Model {
 struct Builder<'a> {
     cfg: &'a Config,
     m: Model,
+    /// Compiled patterns by source and caselessness: large configs repeat the same few patterns.
+    regexes: HashMap<(String, bool), Option<Regex>>,
 }
 
 fn dir_of(d: &Directive) -> Dir {
@@ -84,6 +88,16 @@ fn head_span(d: &Directive) -> Span {
 }
 
 impl<'a> Builder<'a> {
+    /// `Regex::new`, compiled once per distinct pattern.
+    fn regex(&mut self, source: &str, caseless: bool) -> Option<Regex> {
+        if let Some(r) = self.regexes.get(&(source.to_string(), caseless)) {
+            return r.clone();
+        }
+        let r = Regex::new(source, caseless).ok();
+        self.regexes.insert((source.to_string(), caseless), r.clone());
+        r
+    }
+
     fn scope(&mut self, kind: ScopeKind, parent: Option<ScopeId>, span: Span) -> ScopeId {
         self.m.scopes.push(Scope { kind, parent, dirs: Vec::new(), stmts: Vec::new(), span, limit_except: None });
         self.m.scopes.len() - 1
@@ -156,8 +170,8 @@ impl<'a> Builder<'a> {
     fn location(&mut self, parent_scope: ScopeId, sid: ServerId, parent: Option<LocationId>, d: &'a Directive, items: &'a [Node]) {
         let Some((modifier, pattern)) = location_pattern(d) else { return };
         let regex = match modifier {
-            Modifier::Regex => Regex::new(&pattern, false).ok(),
-            Modifier::RegexCaseless => Regex::new(&pattern, true).ok(),
+            Modifier::Regex => self.regex(&pattern, false),
+            Modifier::RegexCaseless => self.regex(&pattern, true),
             _ => None,
         };
         let lid = self.m.locations.len();
@@ -222,9 +236,9 @@ impl<'a> Builder<'a> {
                 ("default", 2) => map.default = Some(w[1].clone()),
                 (key, 2) => {
                     let regex = if let Some(re) = key.strip_prefix("~*") {
-                        Regex::new(re, true).ok()
+                        self.regex(re, true)
                     } else if let Some(re) = key.strip_prefix('~') {
-                        Regex::new(re, false).ok()
+                        self.regex(re, false)
                     } else {
                         None
                     };
