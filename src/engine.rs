@@ -1,33 +1,69 @@
 //! The adapter between the engine crate and the app: runs a workspace and translates results into view shapes.
 //!
-//! This is the only module that names engine types beyond the lexer and the dump splitter. Until the
-//! engine's checker and simulator are wired into `ngxplay_core::api`, it reports syntax and include
-//! errors from the loader and says plainly that the simulator is not available.
+//! This is the only module that names engine types beyond the lexer and the dump splitter, so engine
+//! changes stop here.
 
-use ngxplay_core::ast::{Include, Node};
+use ngxplay_core::api::{analyze, route, RouteInputs};
+use ngxplay_core::check::CheckOptions;
 use ngxplay_core::diag::Diagnostic;
-use ngxplay_core::load::{load_text, Config};
+use ngxplay_core::load::Config;
+use ngxplay_core::route::result::{BlockRef, RouteResult, UpstreamHit};
 use ngxplay_core::span::Span;
 use ngxplay_core::vfs::FileSet;
 
-use crate::protocol::{Diag, Job, Outcome, Place, Severity};
+use crate::protocol::{
+    BlockView, Diag, Job, Outcome, Place, ResultView, Severity, StepView, UpstreamView,
+};
 use crate::workspace::{absolute_path, Workspace};
 
-/// Shown instead of results while the engine has no routing simulator.
-pub const SIMULATOR_MISSING: &str = "The routing simulator is not available in this build of the engine yet.";
+/// Shown instead of results when `nginx -t` would fail.
+pub const CONFIG_REJECTED: &str = "nginx would refuse to start with this config (see the errors under the editor), so no request is simulated.";
 
 /// Runs a job: check the config, then simulate every request.
 pub fn run(job: &Job) -> Outcome {
-    let config = load(&job.workspace);
-    let mut diagnostics: Vec<Diag> = Vec::new();
-    collect_load_errors(&config, &mut diagnostics);
-    let config_ok = !diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let results = if config_ok {
-        Err(SIMULATOR_MISSING.to_string())
-    } else {
-        Err("nginx would refuse this config, so no request is simulated.".to_string())
+    let ws = &job.workspace;
+    let tr = Translator {
+        root_path: ws.files.first().map(|f| absolute_path(&f.path)),
     };
-    Outcome { id: job.id, config_ok, diagnostics, results, millis: None }
+    let opts = CheckOptions {
+        unresolvable: nxdomain_names(&ws.backends),
+        ..CheckOptions::default()
+    };
+    let (files, name, text) = file_set(ws);
+    let analysis = analyze(files, &name, &text, None, &opts);
+    let config = &analysis.config;
+    let test = &analysis.config_test;
+    let mut diagnostics: Vec<Diag> = test
+        .errors
+        .iter()
+        .chain(test.warnings.iter())
+        .map(|d| tr.diag(config, d, "config"))
+        .collect();
+    let out = route(
+        &analysis,
+        &RouteInputs {
+            requests: &ws.requests,
+            files: &ws.static_files,
+            backends: &ws.backends,
+        },
+    );
+    diagnostics.extend(
+        out.diagnostics
+            .iter()
+            .map(|d| tr.diag(config, d, input_of(d))),
+    );
+    let results = if test.ok {
+        Ok(out.results.iter().map(|r| tr.result(config, r)).collect())
+    } else {
+        Err(CONFIG_REJECTED.to_string())
+    };
+    Outcome {
+        id: job.id,
+        config_ok: test.ok,
+        diagnostics,
+        results,
+        millis: None,
+    }
 }
 
 /// Runs a JSON-encoded [`Job`] and answers with a JSON-encoded [`Outcome`]; the worker's whole job.
@@ -37,7 +73,7 @@ pub fn run_json_timed(text: &str, now: fn() -> f64) -> String {
         Ok(job) => {
             let t0 = now();
             let mut out = run(&job);
-            out.millis = Some(now() - t0);
+            out.millis = Some((now() - t0).max(0.0).round() as u32);
             out
         }
         Err(e) => Outcome {
@@ -51,69 +87,168 @@ pub fn run_json_timed(text: &str, now: fn() -> f64) -> String {
     serde_json::to_string(&outcome).unwrap_or_default()
 }
 
-/// Builds the file set from the tabs (the first tab is the main file) and loads it.
-fn load(ws: &Workspace) -> Config {
+/// The tabs as a file set (the first tab is the main file), plus the main file's name and text.
+fn file_set(ws: &Workspace) -> (FileSet, String, String) {
     let mut files = FileSet::default();
     for f in ws.files.iter().skip(1) {
         let abs = absolute_path(&f.path);
         files.insert(&abs, &abs, f.text.clone());
     }
-    let (name, text) = match ws.files.first() {
-        Some(f) => (f.path.as_str(), f.text.as_str()),
-        None => ("nginx.conf", ""),
-    };
-    load_text(files, name, text, None)
+    match ws.files.first() {
+        Some(f) => (files, f.path.clone(), f.text.clone()),
+        None => (files, "nginx.conf".into(), String::new()),
+    }
 }
 
-fn collect_load_errors(config: &Config, out: &mut Vec<Diag>) {
-    let mut stack: Vec<&[Node]> = config.parsed.iter().map(|p| p.items.as_slice()).collect();
-    while let Some(items) = stack.pop() {
-        for node in items {
-            match node {
-                Node::Error(d) => out.push(diag(config, d, "config")),
-                Node::Directive(dir) => {
-                    if let Some(Include::Failed(text)) = &dir.include {
-                        let file = config.files.get(dir.term.file);
-                        let line = file.line_of(dir.term.start as usize);
-                        let d = Diagnostic::at(ngxplay_core::Level::Emerg, "include-failed", text.clone(), &file.display, line, dir.span());
-                        out.push(diag(config, &d, "config"));
-                    }
-                    if let Some(b) = &dir.block {
-                        stack.push(b.items.as_slice());
-                    }
-                }
+/// The keys `backends.txt` marks `nxdomain`: names the checker must treat as unresolvable.
+fn nxdomain_names(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            let key = words.next()?;
+            words
+                .any(|w| w == "nxdomain")
+                .then(|| key.rsplit('/').next().unwrap_or(key).to_string())
+        })
+        .collect()
+}
+
+/// Which input a route diagnostic is about, from the file name it carries.
+fn input_of(d: &Diagnostic) -> &'static str {
+    match d.file.as_deref() {
+        Some("requests.txt") => "requests",
+        Some("files.txt") => "files",
+        Some("backends.txt") => "backends",
+        _ => "config",
+    }
+}
+
+/// Translates engine values; the loader always stores the main file as `/etc/nginx/nginx.conf`, which is
+/// mapped back to the first tab's path.
+struct Translator {
+    root_path: Option<String>,
+}
+
+impl Translator {
+    fn path(&self, config: &Config, file: ngxplay_core::FileId) -> String {
+        if file == config.root {
+            if let Some(p) = &self.root_path {
+                return p.clone();
             }
         }
+        config.files.get(file).path.clone()
     }
-    out.sort_by_key(|d| d.place.as_ref().map(|p| (p.path.clone(), p.line)));
+
+    /// Where a span sits: its file's path and its line range.
+    fn place(&self, config: &Config, span: Span) -> Option<Place> {
+        if span.file as usize >= config.files.len() {
+            return None;
+        }
+        let f = config.files.get(span.file);
+        let line = f.line_of(span.start as usize);
+        let end_line = f
+            .line_of(span.end.max(span.start + 1) as usize - 1)
+            .max(line);
+        Some(Place {
+            path: Some(self.path(config, span.file)),
+            file: Some(f.display.clone()),
+            line,
+            end_line,
+        })
+    }
+
+    /// A place from an optional span, falling back to a bare file name and line.
+    fn place_of(
+        &self,
+        config: &Config,
+        span: Option<Span>,
+        file: &Option<String>,
+        line: Option<u32>,
+    ) -> Option<Place> {
+        span.and_then(|s| self.place(config, s)).or_else(|| {
+            line.map(|line| Place {
+                path: None,
+                file: file.clone(),
+                line,
+                end_line: line,
+            })
+        })
+    }
+
+    fn diag(&self, config: &Config, d: &Diagnostic, input: &str) -> Diag {
+        let severity = if d.level.is_fatal() {
+            Severity::Error
+        } else if matches!(
+            d.level,
+            ngxplay_core::Level::Error | ngxplay_core::Level::Warn
+        ) {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let span = if input == "config" { d.span } else { None };
+        let place = self.place_of(config, span, &d.file, d.line);
+        let level = serde_json::to_value(d.level)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Diag {
+            severity,
+            level,
+            code: d.code.clone(),
+            message: d.message.clone(),
+            place,
+            input: input.to_string(),
+        }
+    }
+
+    fn block(&self, config: &Config, b: &BlockRef) -> BlockView {
+        BlockView {
+            label: b.label.clone(),
+            place: self.place_of(config, b.span, &b.file, b.line),
+        }
+    }
+
+    fn result(&self, config: &Config, r: &RouteResult) -> ResultView {
+        let source = serde_json::to_value(r.source)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        ResultView {
+            line: r.line,
+            request: r.request.clone(),
+            status: r.status,
+            source,
+            server: r.server.as_ref().map(|b| self.block(config, b)),
+            location: r.location_block.as_ref().map(|b| self.block(config, b)),
+            upstream: r.upstream.as_ref().map(upstream),
+            upstream_hits: r.upstream_hits.iter().map(upstream).collect(),
+            file: r.file.clone(),
+            body: r.body.clone(),
+            redirect: r.location.clone(),
+            error: r.error.clone(),
+            trace: r
+                .trace
+                .iter()
+                .map(|t| StepView {
+                    message: t.message.clone(),
+                    place: self.place_of(config, t.span, &t.file, t.line),
+                })
+                .collect(),
+        }
+    }
 }
 
-/// Where a span sits: its file's path and its line range.
-pub fn place(config: &Config, span: Span) -> Option<Place> {
-    if span.file as usize >= config.files.len() {
-        return None;
+fn upstream(u: &UpstreamHit) -> UpstreamView {
+    UpstreamView {
+        upstream: u.upstream.clone(),
+        server: u.server.clone(),
+        protocol: u.protocol.clone(),
+        method: u.method.clone(),
+        uri: u.uri.clone(),
+        host: u.host.clone(),
     }
-    let f = config.files.get(span.file);
-    let line = f.line_of(span.start as usize);
-    let end_line = f.line_of((span.end.max(span.start + 1) - 1) as usize).max(line);
-    Some(Place { path: Some(f.path.clone()), file: Some(f.display.clone()), line, end_line })
-}
-
-/// Translates an engine diagnostic.
-pub fn diag(config: &Config, d: &Diagnostic, input: &str) -> Diag {
-    let severity = if d.level.is_fatal() {
-        Severity::Error
-    } else if matches!(d.level, ngxplay_core::Level::Error | ngxplay_core::Level::Warn) {
-        Severity::Warning
-    } else {
-        Severity::Info
-    };
-    let place = match d.span {
-        Some(span) if input == "config" => place(config, span),
-        _ => d.line.map(|line| Place { path: None, file: d.file.clone(), line, end_line: line }),
-    };
-    let level = serde_json::to_value(d.level).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    Diag { severity, level, code: d.code.clone(), message: d.message.clone(), place, input: input.to_string() }
 }
 
 #[cfg(test)]
@@ -121,12 +256,18 @@ mod tests {
     use super::*;
     use crate::workspace::ConfigFile;
 
-    fn job(files: &[(&str, &str)]) -> Job {
+    fn job(files: &[(&str, &str)], requests: &str) -> Job {
         Job {
             id: 7,
             workspace: Workspace {
-                files: files.iter().map(|(p, t)| ConfigFile { path: p.to_string(), text: t.to_string() }).collect(),
-                requests: "GET http://a/\n".into(),
+                files: files
+                    .iter()
+                    .map(|(p, t)| ConfigFile {
+                        path: p.to_string(),
+                        text: t.to_string(),
+                    })
+                    .collect(),
+                requests: requests.into(),
                 static_files: String::new(),
                 backends: String::new(),
             },
@@ -135,20 +276,59 @@ mod tests {
 
     #[test]
     fn syntax_error_points_at_its_tab_and_line() {
-        let out = run(&job(&[("nginx.conf", "server {\n  listen 80;\n}\n"), ("conf.d/a.conf", "server {\n  listen 80\n}\n")]));
+        let out = run(&job(
+            &[
+                ("nginx.conf", "include conf.d/*.conf;\n"),
+                ("conf.d/a.conf", "server {\n  listen 80\n}\n"),
+            ],
+            "",
+        ));
         assert_eq!(out.id, 7);
-        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
-        let out = run(&job(&[("nginx.conf", "include conf.d/*.conf;\n"), ("conf.d/a.conf", "server {\n  listen 80\n}\n")]));
+        assert!(!out.config_ok);
         let d = out.diagnostics.first().expect("a diagnostic");
         let p = d.place.as_ref().expect("a place");
         assert_eq!(p.path.as_deref(), Some("/etc/nginx/conf.d/a.conf"));
-        assert!(!out.config_ok);
+        assert!(out.results.is_err());
     }
 
     #[test]
-    fn missing_include_is_reported() {
-        let out = run(&job(&[("nginx.conf", "server {\n  include snippets/nope.conf;\n}\n")]));
+    fn missing_include_is_reported_on_its_line() {
+        let out = run(&job(
+            &[("nginx.conf", "server {\n  include snippets/nope.conf;\n}\n")],
+            "",
+        ));
         let d = out.diagnostics.first().expect("a diagnostic");
         assert_eq!(d.place.as_ref().map(|p| p.line), Some(2));
+    }
+
+    #[test]
+    fn requests_are_routed_and_places_map_to_tabs() {
+        let conf = "upstream app {\n    server 10.0.0.1:8080;\n}\nserver {\n    listen 80;\n    server_name a.example;\n    location /api/ {\n        proxy_pass http://app/;\n    }\n}\n";
+        let out = run(&job(&[("main.conf", conf)], "GET http://a.example/api/x\n"));
+        assert!(out.config_ok, "{:?}", out.diagnostics);
+        let results = out.results.expect("results");
+        assert_eq!(results.len(), 1);
+        let r = &results[0];
+        assert_eq!(r.line, 1);
+        let up = r.upstream.as_ref().expect("an upstream hit");
+        assert_eq!(
+            (up.upstream.as_str(), up.server.as_str(), up.uri.as_str()),
+            ("app", "10.0.0.1:8080", "/x")
+        );
+        let loc = r
+            .location
+            .as_ref()
+            .and_then(|b| b.place.as_ref())
+            .expect("a location place");
+        assert_eq!(loc.line, 7);
+        assert_eq!(loc.path.as_deref(), Some("/etc/nginx/main.conf"));
+    }
+
+    #[test]
+    fn nxdomain_keys_are_collected() {
+        assert_eq!(
+            nxdomain_names("a.example nxdomain\napi/b.example:80 nxdomain # x\nc down\n"),
+            ["a.example", "b.example:80"]
+        );
     }
 }

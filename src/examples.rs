@@ -41,9 +41,18 @@ pub struct Example {
 
 fn parse(src: &str) -> Option<Example> {
     let raw: Raw = serde_json::from_str(src).ok()?;
-    let workspace =
-        Workspace { files: raw.files, requests: raw.requests, static_files: raw.static_files, backends: raw.backends };
-    Some(Example { slug: raw.slug, title: raw.title, description: raw.description, workspace })
+    let workspace = Workspace {
+        files: raw.files,
+        requests: raw.requests,
+        static_files: raw.static_files,
+        backends: raw.backends,
+    };
+    Some(Example {
+        slug: raw.slug,
+        title: raw.title,
+        description: raw.description,
+        workspace,
+    })
 }
 
 /// Every example, in gallery order.
@@ -53,17 +62,23 @@ pub fn all() -> Vec<Example> {
 
 /// The example a first visit starts with.
 pub fn default_example() -> Example {
-    SOURCES.first().and_then(|s| parse(s)).unwrap_or_else(|| Example {
-        slug: "empty".into(),
-        title: "Empty".into(),
-        description: String::new(),
-        workspace: Workspace {
-            files: vec![ConfigFile { path: "nginx.conf".into(), text: String::new() }],
-            requests: String::new(),
-            static_files: String::new(),
-            backends: String::new(),
-        },
-    })
+    SOURCES
+        .first()
+        .and_then(|s| parse(s))
+        .unwrap_or_else(|| Example {
+            slug: "empty".into(),
+            title: "Empty".into(),
+            description: String::new(),
+            workspace: Workspace {
+                files: vec![ConfigFile {
+                    path: "nginx.conf".into(),
+                    text: String::new(),
+                }],
+                requests: String::new(),
+                static_files: String::new(),
+                backends: String::new(),
+            },
+        })
 }
 
 #[cfg(test)]
@@ -75,17 +90,115 @@ mod tests {
         let all = all();
         assert_eq!(all.len(), SOURCES.len());
         for ex in &all {
-            ex.workspace.validate().unwrap_or_else(|e| panic!("{}: {e}", ex.slug));
-            assert!(!ex.workspace.requests.trim().is_empty(), "{} has no requests", ex.slug);
+            ex.workspace
+                .validate()
+                .unwrap_or_else(|e| panic!("{}: {e}", ex.slug));
+            assert!(
+                !ex.workspace.requests.trim().is_empty(),
+                "{} has no requests",
+                ex.slug
+            );
         }
     }
 
     #[test]
     fn every_example_config_passes_the_engine_check() {
         for ex in all() {
-            let out = crate::engine::run(&crate::protocol::Job { id: 1, workspace: ex.workspace.clone() });
-            let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.severity == crate::protocol::Severity::Error).collect();
+            let out = crate::engine::run(&crate::protocol::Job {
+                id: 1,
+                workspace: ex.workspace.clone(),
+            });
+            let errors: Vec<_> = out
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::protocol::Severity::Error)
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", ex.slug);
         }
+    }
+}
+
+#[cfg(test)]
+mod story_tests {
+    use super::*;
+    use crate::protocol::{Job, ResultView};
+
+    fn results(slug: &str) -> Vec<ResultView> {
+        let ex = all()
+            .into_iter()
+            .find(|e| e.slug == slug)
+            .expect("example exists");
+        crate::engine::run(&Job {
+            id: 1,
+            workspace: ex.workspace,
+        })
+        .results
+        .expect("results")
+    }
+
+    /// Prints every example's results for review: `cargo test -p ngxplay --lib dump_all -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn dump_all_examples() {
+        for ex in all() {
+            println!("== {}", ex.slug);
+            let out = crate::engine::run(&Job {
+                id: 1,
+                workspace: ex.workspace,
+            });
+            for d in &out.diagnostics {
+                println!("  diag {:?} {}", d.severity, d.message);
+            }
+            for r in out.results.unwrap_or_default() {
+                if r.status == Some(502) || r.status.is_none() {
+                    for t in &r.trace {
+                        println!(
+                            "      trace: {} @ {:?}",
+                            t.message,
+                            t.place.as_ref().map(|p| (p.file.clone(), p.line))
+                        );
+                    }
+                }
+                let up = r.upstream.as_ref().map(|u| {
+                    format!(
+                        "{} -> {} uri={} host={:?}",
+                        u.upstream, u.server, u.uri, u.host
+                    )
+                });
+                println!(
+                    "  {:?} {} | srv={:?} loc={:?} | up={:?} file={:?} body={:?} redirect={:?} err={:?} hits={}",
+                    r.status,
+                    r.request,
+                    r.server.as_ref().map(|b| &b.label),
+                    r.location.as_ref().map(|b| &b.label),
+                    up,
+                    r.file,
+                    r.body,
+                    r.redirect,
+                    r.error,
+                    r.upstream_hits.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_outage_example_shows_the_outage() {
+        let r = results("01-api-outage");
+        let status = |needle: &str| {
+            r.iter()
+                .find(|x| x.request.ends_with(needle))
+                .and_then(|x| x.status)
+        };
+        assert_eq!(status("/api/v2/orders"), Some(200));
+        assert_eq!(status("/api/v2/orders.json"), Some(502));
+        let json = r
+            .iter()
+            .find(|x| x.request.ends_with("orders.json"))
+            .expect("row");
+        assert_eq!(
+            json.location.as_ref().map(|b| b.label.as_str()),
+            Some("~ \\.(json|csv)$")
+        );
     }
 }

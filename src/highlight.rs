@@ -7,7 +7,14 @@ use std::collections::BTreeMap;
 use ngxplay_core::lexer::{tokenize, TokenKind};
 
 /// Blocks whose statements are keys and values rather than directives.
-const KEY_BLOCKS: &[&str] = &["map", "types", "geo", "split_clients", "charset_map", "match"];
+const KEY_BLOCKS: &[&str] = &[
+    "map",
+    "types",
+    "geo",
+    "split_clients",
+    "charset_map",
+    "match",
+];
 
 /// A highlighted piece of text; the class names are the CSS classes of the editor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +36,11 @@ pub fn segments(text: &str) -> Vec<Segment> {
     for t in tokenize(text) {
         let (start, end) = (t.start as usize, (t.end as usize).min(text.len()));
         if start > pos {
-            out.push(Segment { start: pos, end: start, class: "" });
+            out.push(Segment {
+                start: pos,
+                end: start,
+                class: "",
+            });
         }
         if start < pos || end <= start {
             pos = pos.max(end);
@@ -37,20 +48,48 @@ pub fn segments(text: &str) -> Vec<Segment> {
         }
         let raw = text.get(start..end).unwrap_or("");
         match t.kind {
-            TokenKind::Space => out.push(Segment { start, end, class: "" }),
-            TokenKind::Comment => out.push(Segment { start, end, class: "c" }),
-            TokenKind::Lua => out.push(Segment { start, end, class: "lua" }),
+            TokenKind::Space => out.push(Segment {
+                start,
+                end,
+                class: "",
+            }),
+            TokenKind::Comment => out.push(Segment {
+                start,
+                end,
+                class: "c",
+            }),
+            TokenKind::Lua => out.push(Segment {
+                start,
+                end,
+                class: "lua",
+            }),
             TokenKind::Semi => {
-                out.push(Segment { start, end, class: "p" });
+                out.push(Segment {
+                    start,
+                    end,
+                    class: "p",
+                });
                 words = 0;
             }
             TokenKind::LBrace => {
-                out.push(Segment { start, end, class: "p" });
-                blocks.push(if words > 0 { std::mem::take(&mut name) } else { String::new() });
+                out.push(Segment {
+                    start,
+                    end,
+                    class: "p",
+                });
+                blocks.push(if words > 0 {
+                    std::mem::take(&mut name)
+                } else {
+                    String::new()
+                });
                 words = 0;
             }
             TokenKind::RBrace => {
-                out.push(Segment { start, end, class: "p" });
+                out.push(Segment {
+                    start,
+                    end,
+                    class: "p",
+                });
                 blocks.pop();
                 words = 0;
             }
@@ -59,7 +98,9 @@ pub fn segments(text: &str) -> Vec<Segment> {
                 let class = if words == 0 {
                     name = raw.to_string();
                     prev_arg.clear();
-                    let in_keys = blocks.last().is_some_and(|b| KEY_BLOCKS.contains(&b.as_str()));
+                    let in_keys = blocks
+                        .last()
+                        .is_some_and(|b| KEY_BLOCKS.contains(&b.as_str()));
                     if in_keys && raw.starts_with('~') {
                         "r"
                     } else if in_keys {
@@ -79,7 +120,11 @@ pub fn segments(text: &str) -> Vec<Segment> {
         pos = end;
     }
     if pos < text.len() {
-        out.push(Segment { start: pos, end: text.len(), class: "" });
+        out.push(Segment {
+            start: pos,
+            end: text.len(),
+            class: "",
+        });
     }
     out
 }
@@ -97,13 +142,29 @@ fn arg_class(name: &str, index: usize, prev: &str, raw: &str, quoted: bool) -> &
         "if" if matches!(prev, "~" | "~*" | "!~" | "!~*") => "r",
         "server_name" if raw.starts_with('~') => "r",
         _ if quoted => "s",
-        _ if raw.bytes().all(|b| b.is_ascii_digit()) || raw.parse::<f64>().is_ok() => "num",
+        _ if is_number(raw) => "num",
         _ => "a",
     }
 }
 
+/// Whether a word is a plain number such as `80`, `1.5` or `0.25`.
+fn is_number(raw: &str) -> bool {
+    let mut parts = raw.splitn(2, '.');
+    let whole = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Pushes a word, splitting out `$name` and `${name}` variables.
-fn push_with_vars(bytes: &[u8], start: usize, end: usize, class: &'static str, out: &mut Vec<Segment>) {
+fn push_with_vars(
+    bytes: &[u8],
+    start: usize,
+    end: usize,
+    class: &'static str,
+    out: &mut Vec<Segment>,
+) {
     let mut i = start;
     let mut run = start;
     while i < end {
@@ -121,9 +182,17 @@ fn push_with_vars(bytes: &[u8], start: usize, end: usize, class: &'static str, o
             }
             if j > i + 1 {
                 if run < i {
-                    out.push(Segment { start: run, end: i, class });
+                    out.push(Segment {
+                        start: run,
+                        end: i,
+                        class,
+                    });
                 }
-                out.push(Segment { start: i, end: j, class: "v" });
+                out.push(Segment {
+                    start: i,
+                    end: j,
+                    class: "v",
+                });
                 run = j;
                 i = j;
                 continue;
@@ -132,7 +201,11 @@ fn push_with_vars(bytes: &[u8], start: usize, end: usize, class: &'static str, o
         i += 1;
     }
     if run < end {
-        out.push(Segment { start: run, end, class });
+        out.push(Segment {
+            start: run,
+            end,
+            class,
+        });
     }
 }
 
@@ -150,7 +223,18 @@ fn escape_into(out: &mut String, s: &str) {
 
 /// Renders `text` as HTML: one `<div class="l …" data-n="N">` per line, `marks` adding classes to lines.
 pub fn to_html(text: &str, marks: &BTreeMap<u32, String>) -> String {
-    let mut html = String::with_capacity(text.len() * 2 + 64);
+    to_html_lines(text, &segments(text), 1, u32::MAX, marks)
+}
+
+/// Renders only lines `first..=last` (1-based) of `text`, whose segments are `segs`.
+pub fn to_html_lines(
+    text: &str,
+    segs: &[Segment],
+    first: u32,
+    last: u32,
+    marks: &BTreeMap<u32, String>,
+) -> String {
+    let mut html = String::with_capacity(text.len().min(1 << 20) + 64);
     let mut line = 1u32;
     let open = |html: &mut String, line: u32| {
         html.push_str("<div class=\"l");
@@ -162,18 +246,30 @@ pub fn to_html(text: &str, marks: &BTreeMap<u32, String>) -> String {
         html.push_str(&line.to_string());
         html.push_str("\">");
     };
-    open(&mut html, line);
-    for seg in segments(text) {
-        let Some(piece) = text.get(seg.start..seg.end) else { continue };
-        let mut first = true;
+    let shown = |line: u32| line >= first && line <= last;
+    if shown(line) {
+        open(&mut html, line);
+    }
+    'segs: for seg in segs {
+        let Some(piece) = text.get(seg.start..seg.end) else {
+            continue;
+        };
+        let mut first_part = true;
         for part in piece.split('\n') {
-            if !first {
-                html.push_str("</div>");
+            if !first_part {
+                if shown(line) {
+                    html.push_str("</div>");
+                }
                 line += 1;
-                open(&mut html, line);
+                if line > last {
+                    break 'segs;
+                }
+                if shown(line) {
+                    open(&mut html, line);
+                }
             }
-            first = false;
-            if part.is_empty() {
+            first_part = false;
+            if part.is_empty() || !shown(line) {
                 continue;
             }
             if seg.class.is_empty() {
@@ -187,8 +283,22 @@ pub fn to_html(text: &str, marks: &BTreeMap<u32, String>) -> String {
             }
         }
     }
-    html.push_str("</div>");
+    if shown(line) {
+        html.push_str("</div>");
+    }
     html
+}
+
+/// The longest line of `text` in columns, counting a tab as four.
+pub fn longest_line(text: &str) -> usize {
+    text.split('\n')
+        .map(|l| {
+            l.chars()
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// The number of lines the editor shows for `text`.
@@ -206,6 +316,16 @@ mod tests {
             .filter(|s| !s.class.is_empty())
             .map(|s| (text[s.start..s.end].to_string(), s.class))
             .collect()
+    }
+
+    #[test]
+    fn numbers_are_plain_decimal_words() {
+        let c = classes("listen 80; keepalive_timeout 1.5; x 1e5 .5 2.;");
+        assert!(c.contains(&("80".into(), "num")));
+        assert!(c.contains(&("1.5".into(), "num")));
+        assert!(c.contains(&("1e5".into(), "a")));
+        assert!(c.contains(&(".5".into(), "a")));
+        assert!(c.contains(&("2.".into(), "a")));
     }
 
     #[test]
@@ -235,6 +355,23 @@ mod tests {
     }
 
     #[test]
+    fn a_window_of_lines_renders_only_those_lines() {
+        let text = "a;\nb \"x\ny\";\nc;\nd;\n";
+        let segs = segments(text);
+        let html = to_html_lines(text, &segs, 3, 4, &BTreeMap::new());
+        assert_eq!(html.matches("<div").count(), 2);
+        assert!(html.starts_with("<div class=\"l\" data-n=\"3\">"));
+        assert!(html.contains("<span class=\"s\">y&quot;</span>"), "{html}");
+        assert!(html.contains("data-n=\"4\""));
+        assert!(!html.contains("data-n=\"5\""));
+        assert_eq!(
+            to_html_lines(text, &segs, 1, u32::MAX, &BTreeMap::new()),
+            to_html(text, &BTreeMap::new())
+        );
+        assert_eq!(longest_line("ab\n\tabc\n"), 7);
+    }
+
+    #[test]
     fn html_has_one_div_per_line_and_escapes() {
         let text = "a <b>;\n\n\"x\ny\";\n";
         let mut marks = BTreeMap::new();
@@ -243,5 +380,39 @@ mod tests {
         assert_eq!(html.matches("<div").count(), line_count(text));
         assert!(html.contains("&lt;b&gt;"));
         assert!(html.contains("class=\"l err\" data-n=\"2\""));
+    }
+}
+
+#[cfg(test)]
+mod perf {
+    /// Prints timings for a 5,000-server config: `cargo test -p ngxplay --release --lib big_config -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn big_config_timing() {
+        let mut conf = String::new();
+        for i in 0..5000 {
+            conf += &format!("server {{\n    listen 80;\n    server_name site{i}.example.com;\n    location / {{ return 200 \"site {i}\"; }}\n}}\n");
+        }
+        let t = std::time::Instant::now();
+        let toks = ngxplay_core::lexer::tokenize(&conf);
+        println!("tokenize: {:?} ({} tokens)", t.elapsed(), toks.len());
+        let t = std::time::Instant::now();
+        let html = super::to_html(&conf, &Default::default());
+        println!("to_html: {:?} ({} bytes)", t.elapsed(), html.len());
+        let t = std::time::Instant::now();
+        let job = crate::protocol::Job {
+            id: 1,
+            workspace: crate::workspace::Workspace {
+                files: vec![crate::workspace::ConfigFile {
+                    path: "nginx.conf".into(),
+                    text: conf.clone(),
+                }],
+                requests: "GET http://site4321.example.com/\n".into(),
+                static_files: String::new(),
+                backends: String::new(),
+            },
+        };
+        let out = crate::engine::run(&job);
+        println!("engine: {:?} ok={}", t.elapsed(), out.config_ok);
     }
 }

@@ -90,7 +90,7 @@ pub struct ResultView {
 }
 
 /// The answer to a [`Job`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub id: u64,
     /// Whether `nginx -t` would accept the config.
@@ -99,5 +99,5 @@ pub struct Outcome {
     /// `Err` says why there are no results (the simulator is missing, or the config is rejected).
     pub results: Result<Vec<ResultView>, String>,
     /// How long the engine took, in milliseconds, when the worker could measure it.
-    pub millis: Option<f64>,
+    pub millis: Option<u32>,
 }

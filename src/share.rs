@@ -31,9 +31,10 @@ pub fn decode(fragment: &str) -> Result<Option<Workspace>, String> {
         .map_err(|_| "its data is not valid base64 (the link may have been cut off)".to_string())?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED)
         .map_err(|_| "its data does not decompress (the link is probably truncated)".to_string())?;
-    let ws: Workspace =
-        serde_json::from_slice(&json).map_err(|e| format!("its content is not a ngxplay workspace ({e})"))?;
-    ws.validate().map_err(|e| format!("its workspace is unusable: {e}"))?;
+    let ws: Workspace = serde_json::from_slice(&json)
+        .map_err(|e| format!("its content is not a ngxplay workspace ({e})"))?;
+    ws.validate()
+        .map_err(|e| format!("its workspace is unusable: {e}"))?;
     Ok(Some(ws))
 }
 
@@ -45,8 +46,14 @@ mod tests {
     fn sample() -> Workspace {
         Workspace {
             files: vec![
-                ConfigFile { path: "nginx.conf".into(), text: "http { include conf.d/*.conf; }\n".into() },
-                ConfigFile { path: "conf.d/a.conf".into(), text: "server { listen 80; }\n".into() },
+                ConfigFile {
+                    path: "nginx.conf".into(),
+                    text: "http { include conf.d/*.conf; }\n".into(),
+                },
+                ConfigFile {
+                    path: "conf.d/a.conf".into(),
+                    text: "server { listen 80; }\n".into(),
+                },
             ],
             requests: "GET http://a.example/ \"header:X=a b\"\n".into(),
             static_files: "/var/www/index.html\n".into(),
@@ -59,7 +66,9 @@ mod tests {
         let ws = sample();
         let link = encode(&ws);
         assert!(link.starts_with(PREFIX));
-        assert!(link.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)));
+        assert!(link
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)));
         assert_eq!(decode(&format!("#{link}")).unwrap(), Some(ws));
     }
 
@@ -72,7 +81,10 @@ mod tests {
         assert!(decode("s9=abc").is_err());
         assert_eq!(decode("").unwrap(), None);
         assert_eq!(decode("#section-2").unwrap(), None);
-        let empty = Workspace { files: vec![], ..sample() };
+        let empty = Workspace {
+            files: vec![],
+            ..sample()
+        };
         assert!(decode(&encode(&empty)).is_err());
     }
 }

@@ -25,11 +25,21 @@ pub struct Notice {
 
 impl Notice {
     pub fn info(text: impl Into<String>) -> Self {
-        Notice { kind: NoticeKind::Info, text: text.into(), link: None, restore: false }
+        Notice {
+            kind: NoticeKind::Info,
+            text: text.into(),
+            link: None,
+            restore: false,
+        }
     }
 
     pub fn error(text: impl Into<String>) -> Self {
-        Notice { kind: NoticeKind::Error, text: text.into(), link: None, restore: false }
+        Notice {
+            kind: NoticeKind::Error,
+            text: text.into(),
+            link: None,
+            restore: false,
+        }
     }
 }
 
@@ -82,10 +92,14 @@ impl AppState {
 
     /// The tab a place points into, by absolute path.
     pub fn tab_of(&self, place: &Place) -> Option<usize> {
-        place.path.as_deref().and_then(|p| self.ws.find(p)).or_else(|| {
-            let file = place.file.as_deref()?;
-            self.ws.find(&absolute_path(file))
-        })
+        place
+            .path
+            .as_deref()
+            .and_then(|p| self.ws.find(p))
+            .or_else(|| {
+                let file = place.file.as_deref()?;
+                self.ws.find(&absolute_path(file))
+            })
     }
 }
 
@@ -132,7 +146,10 @@ impl Reducible for AppState {
             }
             Action::AddFile(name) => match check_file_name(&s.ws, &name, None) {
                 Ok(name) => {
-                    s.ws.files.push(ConfigFile { path: name, text: String::new() });
+                    s.ws.files.push(ConfigFile {
+                        path: name,
+                        text: String::new(),
+                    });
                     s.active = s.ws.files.len() - 1;
                     s.focus = None;
                 }
@@ -151,7 +168,9 @@ impl Reducible for AppState {
             },
             Action::DeleteFile(i) => {
                 if i == 0 || i >= s.ws.files.len() {
-                    s.notice = Some(Notice::error("The main file cannot be deleted; rename or empty it instead."));
+                    s.notice = Some(Notice::error(
+                        "The main file cannot be deleted; rename or empty it instead.",
+                    ));
                     changed = false;
                 } else {
                     s.ws.files.remove(i);
@@ -163,12 +182,20 @@ impl Reducible for AppState {
             }
             Action::ImportDump(files) => {
                 let n = files.len();
-                s.ws.files = files.into_iter().map(|(p, text)| ConfigFile { path: tab_path(&p), text }).collect();
+                s.ws.files = files
+                    .into_iter()
+                    .map(|(p, text)| ConfigFile {
+                        path: tab_path(&p),
+                        text,
+                    })
+                    .collect();
                 dedupe(&mut s.ws.files);
                 s.active = 0;
                 s.focus = None;
                 s.selected = None;
-                s.notice = Some(Notice::info(format!("Split nginx -T output into {n} files")));
+                s.notice = Some(Notice::info(format!(
+                    "Split nginx -T output into {n} files"
+                )));
             }
             Action::SetRequests(t) => s.ws.requests = t,
             Action::SetStaticFiles(t) => s.ws.static_files = t,
@@ -201,13 +228,33 @@ impl Reducible for AppState {
             Action::SelectResult(i) => {
                 changed = false;
                 s.selected = i;
+                // Show the file holding the chosen location (or server) if it is not on screen.
+                let chosen =
+                    i.and_then(|i| s.outcome.as_ref()?.results.as_ref().ok()?.get(i).cloned());
+                if let Some(r) = chosen {
+                    let place = r
+                        .location
+                        .iter()
+                        .chain(r.server.iter())
+                        .find_map(|b| b.place.clone());
+                    if let Some(tab) = place.and_then(|p| s.tab_of(&p)) {
+                        if tab != s.active {
+                            s.active = tab;
+                            s.focus = None;
+                        }
+                    }
+                }
             }
             Action::Reveal(place) => {
                 changed = false;
                 if let Some(tab) = s.tab_of(&place) {
                     s.active = tab;
                     let seq = s.focus.map(|f| f.seq + 1).unwrap_or(1);
-                    s.focus = Some(Focus { line: place.line, end_line: place.end_line.max(place.line), seq });
+                    s.focus = Some(Focus {
+                        line: place.line,
+                        end_line: place.end_line.max(place.line),
+                        seq,
+                    });
                 }
             }
             Action::SetNotice(n) => {
@@ -230,7 +277,10 @@ fn dedupe(files: &mut Vec<ConfigFile>) {
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| seen.insert(absolute_path(&f.path)));
     if files.is_empty() {
-        files.push(ConfigFile { path: "nginx.conf".into(), text: String::new() });
+        files.push(ConfigFile {
+            path: "nginx.conf".into(),
+            text: String::new(),
+        });
     }
 }
 
@@ -239,7 +289,10 @@ mod tests {
     use super::*;
 
     fn state() -> Rc<AppState> {
-        Rc::new(AppState::new(crate::examples::default_example().workspace, None))
+        Rc::new(AppState::new(
+            crate::examples::default_example().workspace,
+            None,
+        ))
     }
 
     #[test]
@@ -250,7 +303,10 @@ mod tests {
         let rev = s.rev;
         let s = s.reduce(Action::AddFile("conf.d/x.conf".into()));
         assert_eq!(s.ws.files.len(), 2);
-        assert!(s.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Error));
+        assert!(s
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.kind == NoticeKind::Error));
         assert_eq!(s.rev, rev);
         let s = s.reduce(Action::RenameFile(1, "snippets/y.conf".into()));
         assert_eq!(s.ws.files[1].path, "snippets/y.conf");
@@ -267,13 +323,67 @@ mod tests {
             ("/etc/nginx/nginx.conf".into(), "http {}\n".into()),
             ("/etc/nginx/conf.d/a.conf".into(), "server {}\n".into()),
         ]));
-        assert_eq!(s.ws.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["nginx.conf", "conf.d/a.conf"]);
-        assert_eq!(s.notice.as_ref().map(|n| n.text.as_str()), Some("Split nginx -T output into 2 files"));
+        assert_eq!(
+            s.ws.files
+                .iter()
+                .map(|f| f.path.as_str())
+                .collect::<Vec<_>>(),
+            ["nginx.conf", "conf.d/a.conf"]
+        );
+        assert_eq!(
+            s.notice.as_ref().map(|n| n.text.as_str()),
+            Some("Split nginx -T output into 2 files")
+        );
+    }
+
+    #[test]
+    fn selecting_a_result_shows_the_file_of_its_location() {
+        use crate::protocol::{BlockView, ResultView};
+        let s = state()
+            .reduce(Action::AddFile("conf.d/x.conf".into()))
+            .reduce(Action::SelectFile(0));
+        let place = Place {
+            path: Some("/etc/nginx/conf.d/x.conf".into()),
+            file: None,
+            line: 2,
+            end_line: 2,
+        };
+        let result = ResultView {
+            line: 1,
+            request: "GET http://a/".into(),
+            status: Some(200),
+            source: "body".into(),
+            server: None,
+            location: Some(BlockView {
+                label: "/".into(),
+                place: Some(place),
+            }),
+            upstream: None,
+            upstream_hits: vec![],
+            file: None,
+            body: Some("ok".into()),
+            redirect: None,
+            error: None,
+            trace: vec![],
+        };
+        let out = Outcome {
+            id: s.rev,
+            config_ok: true,
+            diagnostics: vec![],
+            results: Ok(vec![result]),
+            millis: None,
+        };
+        let s = s.reduce(Action::EngineAnswer(out));
+        assert_eq!(s.active, 0);
+        let s = s.reduce(Action::SelectResult(Some(0)));
+        assert_eq!((s.selected, s.active), (Some(0), 1));
     }
 
     #[test]
     fn reveal_switches_to_the_file_of_the_place() {
-        let s = state().reduce(Action::AddFile("conf.d/x.conf".into())).reduce(Action::SelectFile(0));
+        let s = state()
+            .reduce(Action::AddFile("conf.d/x.conf".into()))
+            .reduce(Action::SelectFile(0));
         let s = s.reduce(Action::Reveal(Place {
             path: Some("/etc/nginx/conf.d/x.conf".into()),
             file: None,

@@ -21,7 +21,9 @@ pub fn load() -> Option<Workspace> {
 pub fn save(ws: &Workspace) -> Result<(), String> {
     let store = store().ok_or("local storage is not available")?;
     let text = serde_json::to_string(ws).map_err(|e| e.to_string())?;
-    store.set_item(KEY, &text).map_err(|_| "the browser refused to store the workspace (storage full?)".to_string())
+    store
+        .set_item(KEY, &text)
+        .map_err(|_| "the browser refused to store the workspace (storage full?)".to_string())
 }
 
 /// Copies the current saved workspace to the backup slot.
@@ -30,6 +32,13 @@ pub fn backup() {
         if let Ok(Some(text)) = store.get_item(KEY) {
             let _ = store.set_item(BACKUP_KEY, &text);
         }
+    }
+}
+
+/// Stores `ws` (the work on screen) in the backup slot, before something replaces it.
+pub fn backup_workspace(ws: &Workspace) {
+    if let (Some(store), Ok(text)) = (store(), serde_json::to_string(ws)) {
+        let _ = store.set_item(BACKUP_KEY, &text);
     }
 }
 

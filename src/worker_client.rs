@@ -13,6 +13,9 @@ use crate::protocol::{Job, Outcome};
 /// The loader script Trunk generates for the `worker` binary.
 pub const WORKER_URL: &str = "worker_loader.js";
 
+/// A job running longer than this is treated as a hang: the worker is replaced.
+const WATCHDOG_MS: u32 = 20_000;
+
 /// What the worker posts once its handler is installed; messages sent earlier would be lost.
 pub const READY: &str = "ngxplay-worker-ready";
 
@@ -26,7 +29,8 @@ struct Inner {
     on_error: Callback<String>,
     onmessage: Option<Closure<dyn FnMut(MessageEvent)>>,
     onerror: Option<Closure<dyn FnMut(web_sys::Event)>>,
-    last_job: Option<String>,
+    /// Fires if the running job takes too long; dropping it cancels it.
+    watchdog: Option<gloo_timers::callback::Timeout>,
 }
 
 /// A handle to the engine worker; cheap to clone.
@@ -52,7 +56,7 @@ impl EngineWorker {
             on_error,
             onmessage: None,
             onerror: None,
-            last_job: None,
+            watchdog: None,
         }));
         let w = EngineWorker { inner };
         w.spawn();
@@ -64,7 +68,10 @@ impl EngineWorker {
             Ok(w) => w,
             Err(e) => {
                 let cb = self.inner.borrow().on_error.clone();
-                cb.emit(format!("The engine worker could not start: {}", js_text(&e)));
+                cb.emit(format!(
+                    "The engine worker could not start: {}",
+                    js_text(&e)
+                ));
                 return;
             }
         };
@@ -76,17 +83,24 @@ impl EngineWorker {
                 let mut i = inner.borrow_mut();
                 i.ready = true;
                 i.busy = false;
+                i.watchdog = None;
                 (i.on_outcome.clone(), i.waiting.take())
             };
             if let Some(next) = next {
-                EngineWorker { inner: inner.clone() }.post(next);
+                EngineWorker {
+                    inner: inner.clone(),
+                }
+                .post(next);
             }
             if text == READY {
                 return;
             }
             match serde_json::from_str::<Outcome>(&text) {
                 Ok(out) => cb.emit(out),
-                Err(e) => inner.borrow().on_error.emit(format!("The engine sent an unreadable answer: {e}")),
+                Err(e) => inner
+                    .borrow()
+                    .on_error
+                    .emit(format!("The engine sent an unreadable answer: {e}")),
             }
         });
         let weak = Rc::downgrade(&self.inner);
@@ -97,8 +111,12 @@ impl EngineWorker {
                 .ok()
                 .and_then(|m| m.as_string())
                 .unwrap_or_else(|| "unknown error".into());
-            let handle = EngineWorker { inner: inner.clone() };
-            handle.restart(format!("The engine crashed on this input ({msg}). It was restarted; edit to try again."));
+            let handle = EngineWorker {
+                inner: inner.clone(),
+            };
+            handle.restart(format!(
+                "The engine crashed on this input ({msg}). It was restarted; edit to try again."
+            ));
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -115,6 +133,7 @@ impl EngineWorker {
         let (old, cb) = {
             let mut i = self.inner.borrow_mut();
             i.waiting = None;
+            i.watchdog = None;
             (i.worker.take(), i.on_error.clone())
         };
         if let Some(w) = old {
@@ -125,11 +144,20 @@ impl EngineWorker {
     }
 
     fn post(&self, text: String) {
+        let weak = Rc::downgrade(&self.inner);
+        let watchdog = gloo_timers::callback::Timeout::new(WATCHDOG_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                EngineWorker { inner }.restart(format!(
+                    "The engine did not answer within {} s and was restarted; edit to try again.",
+                    WATCHDOG_MS / 1000
+                ));
+            }
+        });
         let mut i = self.inner.borrow_mut();
         if let Some(w) = &i.worker {
             if w.post_message(&JsValue::from_str(&text)).is_ok() {
                 i.busy = true;
-                i.last_job = Some(text);
+                i.watchdog = Some(watchdog);
             }
         }
     }
@@ -137,7 +165,10 @@ impl EngineWorker {
     /// Sends a job now, or after the running one if the worker is busy.
     pub fn submit(&self, job: &Job) {
         let text = serde_json::to_string(job).unwrap_or_default();
-        let busy = { let i = self.inner.borrow(); i.busy || !i.ready };
+        let busy = {
+            let i = self.inner.borrow();
+            i.busy || !i.ready
+        };
         if busy {
             self.inner.borrow_mut().waiting = Some(text);
         } else {
@@ -148,6 +179,10 @@ impl EngineWorker {
 
 fn js_text(v: &JsValue) -> String {
     v.as_string()
-        .or_else(|| js_sys::Reflect::get(v, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()))
+        .or_else(|| {
+            js_sys::Reflect::get(v, &JsValue::from_str("message"))
+                .ok()
+                .and_then(|m| m.as_string())
+        })
         .unwrap_or_else(|| format!("{v:?}"))
 }

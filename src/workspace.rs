@@ -37,7 +37,9 @@ pub fn absolute_path(path: &str) -> String {
 
 /// A tab label for an absolute path: relative to `/etc/nginx` when inside it.
 pub fn tab_path(abs: &str) -> String {
-    abs.strip_prefix(ngxplay_core::vfs::CONF_PREFIX).unwrap_or(abs).to_string()
+    abs.strip_prefix(ngxplay_core::vfs::CONF_PREFIX)
+        .unwrap_or(abs)
+        .to_string()
 }
 
 impl Workspace {
@@ -60,12 +62,18 @@ impl Workspace {
 
     /// The index of the tab holding absolute path `abs`.
     pub fn find(&self, abs: &str) -> Option<usize> {
-        self.files.iter().position(|f| absolute_path(&f.path) == abs)
+        self.files
+            .iter()
+            .position(|f| absolute_path(&f.path) == abs)
     }
 }
 
 /// Checks a new file name against the others; returns the cleaned name.
-pub fn check_file_name(ws: &Workspace, name: &str, except: Option<usize>) -> Result<String, String> {
+pub fn check_file_name(
+    ws: &Workspace,
+    name: &str,
+    except: Option<usize>,
+) -> Result<String, String> {
     let name = name.trim().trim_start_matches("./").to_string();
     if name.is_empty() {
         return Err("A file name cannot be empty.".into());
@@ -73,11 +81,19 @@ pub fn check_file_name(ws: &Workspace, name: &str, except: Option<usize>) -> Res
     if name.ends_with('/') || name.contains("//") || name.split('/').any(|s| s == "..") {
         return Err(format!("\"{name}\" is not a usable file name."));
     }
-    if name.chars().any(|c| c.is_whitespace() || c == '*' || c == '?' || c == '[') {
+    if name
+        .chars()
+        .any(|c| c.is_whitespace() || c == '*' || c == '?' || c == '[')
+    {
         return Err(format!("\"{name}\" has spaces or glob characters."));
     }
     let abs = absolute_path(&name);
-    if ws.files.iter().enumerate().any(|(i, f)| Some(i) != except && absolute_path(&f.path) == abs) {
+    if ws
+        .files
+        .iter()
+        .enumerate()
+        .any(|(i, f)| Some(i) != except && absolute_path(&f.path) == abs)
+    {
         return Err(format!("A file named {name} already exists."));
     }
     Ok(name)
@@ -89,7 +105,10 @@ mod tests {
 
     fn ws() -> Workspace {
         Workspace {
-            files: vec![ConfigFile { path: "nginx.conf".into(), text: String::new() }],
+            files: vec![ConfigFile {
+                path: "nginx.conf".into(),
+                text: String::new(),
+            }],
             requests: String::new(),
             static_files: String::new(),
             backends: String::new(),
@@ -101,7 +120,10 @@ mod tests {
         let w = ws();
         assert!(check_file_name(&w, "nginx.conf", None).is_err());
         assert!(check_file_name(&w, "/etc/nginx/nginx.conf", None).is_err());
-        assert_eq!(check_file_name(&w, " conf.d/a.conf ", None).unwrap(), "conf.d/a.conf");
+        assert_eq!(
+            check_file_name(&w, " conf.d/a.conf ", None).unwrap(),
+            "conf.d/a.conf"
+        );
         assert!(check_file_name(&w, "conf.d/*.conf", None).is_err());
         assert!(check_file_name(&w, "nginx.conf", Some(0)).is_ok());
         assert_eq!(tab_path("/etc/nginx/conf.d/a.conf"), "conf.d/a.conf");

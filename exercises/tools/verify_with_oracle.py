@@ -6,7 +6,7 @@
 Needs the oracle (../shared/oracle, or $ORACLE) and what it needs (root, nginx 1.22.1). `vhost` and `location`
 expectations cannot be observed by the oracle and are reported as skipped.
 """
-import json, os, subprocess, sys, tempfile
+import json, os, shutil, subprocess, sys, tempfile
 
 ORACLE = os.environ.get("ORACLE") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/oracle/oracle.py")
 
@@ -111,6 +111,8 @@ def run(ex, which, keep):
     res = json.load(open(os.path.join(d, "expected.json")))
     if not res["config_test"]["ok"]:
         print("  %s: CONFIG FAILS: %s" % (which, res["config_test"]["errors"]))
+        if not keep:
+            shutil.rmtree(d, ignore_errors=True)
         return False
     failed = 0
     for line, req, items in exps:
@@ -123,7 +125,10 @@ def run(ex, which, keep):
             if not ok:
                 failed += 1
                 print("  %s: line %d %s: %s expected %s got %s" % (which, line, req, field, vals, acts))
-    if keep: print("  kept", d)
+    if keep:
+        print("  kept", d)
+    else:
+        shutil.rmtree(d, ignore_errors=True)
     return failed == 0
 
 keep = "--keep" in sys.argv

@@ -8,15 +8,23 @@ use crate::protocol::{Diag, Place, Severity};
 pub struct DiagnosticsProps {
     pub items: Vec<Diag>,
     pub config_ok: Option<bool>,
+    /// A heading instead of the `nginx -t` verdict.
+    #[prop_or_default]
+    pub title: Option<AttrValue>,
     pub onreveal: Callback<Place>,
 }
 
 #[function_component(Diagnostics)]
 pub fn diagnostics(props: &DiagnosticsProps) -> Html {
     let header = match props.config_ok {
+        _ if props.title.is_some() => html! { <span class="muted">{ props.title.clone() }</span> },
         None => html! { <span class="muted">{ "checking…" }</span> },
-        Some(true) if props.items.is_empty() => html! { <span class="ok">{ "✓ nginx -t: syntax is ok" }</span> },
-        Some(true) => html! { <span class="ok">{ "✓ nginx -t would accept this config, with warnings" }</span> },
+        Some(true) if props.items.is_empty() => {
+            html! { <span class="ok">{ "✓ nginx -t: syntax is ok" }</span> }
+        }
+        Some(true) => {
+            html! { <span class="ok">{ "✓ nginx -t would accept this config, with warnings" }</span> }
+        }
         Some(false) => html! { <span class="bad">{ "✗ nginx -t would reject this config" }</span> },
     };
     let rows = props.items.iter().map(|d| {
@@ -29,7 +37,10 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
             let cb = props.onreveal.clone();
             Callback::from(move |_| cb.emit(p.clone()))
         });
-        let loc = d.place.as_ref().map(|p| format!("{}:{}", p.file.clone().unwrap_or_default(), p.line));
+        let loc = d
+            .place
+            .as_ref()
+            .map(|p| format!("{}:{}", p.file.clone().unwrap_or_default(), p.line));
         html! {
             <li class={classes!("diag", class)} data-testid="diagnostic">
                 <button class="diag-btn" {onclick} disabled={d.place.is_none()}>

@@ -6,6 +6,9 @@ use crate::gaps::KNOWN_GAPS;
 
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
+    /// Scroll to the known gaps when opened.
+    #[prop_or_default]
+    pub gaps_first: bool,
     pub onclose: Callback<()>,
 }
 
@@ -15,6 +18,15 @@ pub fn help(props: &HelpProps) -> Html {
         let cb = props.onclose.clone();
         Callback::from(move |_| cb.emit(()))
     };
+    let gaps = use_node_ref();
+    {
+        let gaps = gaps.clone();
+        use_effect_with(props.gaps_first, move |first| {
+            if let (true, Some(el)) = (*first, gaps.cast::<web_sys::Element>()) {
+                el.scroll_into_view();
+            }
+        });
+    }
     html! {
         <aside class="help" data-testid="help" aria-label="Help">
             <button class="close" onclick={onclose} aria-label="Close help">{ "×" }</button>
@@ -39,7 +51,7 @@ pub fn help(props: &HelpProps) -> Html {
             </dl>
             <p>{ "Click a row to see its trace; click a trace step or a diagnostic to jump to its line. Paste " }<code>{ "nginx -T" }</code>
                { " output anywhere to split it into files. Everything is saved in this browser; Copy link puts the whole workspace in the link." }</p>
-            <h3 id="gaps">{ "Known gaps" }</h3>
+            <h3 id="gaps" ref={gaps}>{ "Known gaps" }</h3>
             <ul class="gaps" data-testid="known-gaps">
                 { for KNOWN_GAPS.iter().map(|g| html! { <li>{ *g }</li> }) }
             </ul>

@@ -45,32 +45,38 @@ pub struct ContextProps {
 /// Static files (`files.txt`) and backend state (`backends.txt`), one at a time.
 #[function_component(ContextPanel)]
 pub fn context_panel(props: &ContextProps) -> Html {
-    let tab_button = |tab: InputTab, label: &str, count: usize| {
+    let tab_button = |tab: InputTab, label: &str, testid: &'static str, count: usize| {
         let cb = props.ontab.clone();
-        let active = props.tab == tab || (props.tab == InputTab::Requests && tab == InputTab::StaticFiles);
+        let active =
+            props.tab == tab || (props.tab == InputTab::Requests && tab == InputTab::StaticFiles);
         html! {
-            <button class={classes!("subtab", active.then_some("active"))} onclick={Callback::from(move |_| cb.emit(tab))}>
+            <button class={classes!("subtab", active.then_some("active"))} data-testid={testid}
+                aria-pressed={active.to_string()} onclick={Callback::from(move |_| cb.emit(tab))}>
                 { label }
                 if count > 0 { <span class="badge neutral">{ count }</span> }
             </button>
         }
     };
-    let count = |s: &str| s.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count();
+    let count = |s: &str| {
+        s.lines()
+            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .count()
+    };
     let body = if props.tab == InputTab::Backends {
         html! { <TextInput value={props.backends.clone()} testid="backends-input" label="Backend state (backends.txt)"
-            placeholder={"api down\n10.0.0.5:8080 status=503\napp.internal nxdomain"} rows={5}
-            oninput={props.onbackends.clone()} /> }
+        placeholder={"api down\n10.0.0.5:8080 status=503\napp.internal nxdomain"} rows={5}
+        oninput={props.onbackends.clone()} /> }
     } else {
         html! { <TextInput value={props.static_files.clone()} testid="static-files-input" label="Static files (files.txt)"
-            placeholder={"/var/www/html/index.html\n/var/www/html/assets/"} rows={5}
-            oninput={props.onstatic.clone()} /> }
+        placeholder={"/var/www/html/index.html\n/var/www/html/assets/"} rows={5}
+        oninput={props.onstatic.clone()} /> }
     };
     html! {
         <section class="context" aria-label="Context">
             <div class="subtabs">
                 <span class="section-title">{ "Context" }</span>
-                { tab_button(InputTab::StaticFiles, "Static files", count(&props.static_files)) }
-                { tab_button(InputTab::Backends, "Backends", count(&props.backends)) }
+                { tab_button(InputTab::StaticFiles, "Static files", "tab-static", count(&props.static_files)) }
+                { tab_button(InputTab::Backends, "Backends", "tab-backends", count(&props.backends)) }
             </div>
             { body }
         </section>

@@ -3,10 +3,13 @@
 use yew::prelude::*;
 
 use crate::protocol::{BlockView, ResultView};
+use crate::workspace::tab_path;
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
     pub results: Vec<ResultView>,
+    /// The main file's absolute path; blocks in other files name their file.
+    pub main_path: AttrValue,
     pub selected: Option<usize>,
     pub onselect: Callback<Option<usize>>,
 }
@@ -17,10 +20,34 @@ pub fn results(props: &ResultsProps) -> Html {
         let selected = props.selected == Some(i);
         let onselect = props.onselect.clone();
         let onclick = Callback::from(move |_| onselect.emit(if selected { None } else { Some(i) }));
-        html! { <ResultRow result={r.clone()} {selected} {onclick} /> }
+        html! { <ResultRow result={r.clone()} {selected} {onclick} main_path={props.main_path.clone()} /> }
     });
+    // Arrow keys move the selection between rows and keep the focus on the selected row.
+    let list = use_node_ref();
+    let onkeydown = {
+        let onselect = props.onselect.clone();
+        let (selected, count, list) = (props.selected, props.results.len(), list.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let next = match (e.key().as_str(), selected) {
+                ("ArrowDown", None) => 0,
+                ("ArrowDown", Some(i)) => (i + 1).min(count.saturating_sub(1)),
+                ("ArrowUp", Some(i)) => i.saturating_sub(1),
+                _ => return,
+            };
+            e.prevent_default();
+            onselect.emit(Some(next));
+            let row = list
+                .cast::<web_sys::Element>()
+                .and_then(|l| l.query_selector_all("[data-testid=result-row]").ok())
+                .and_then(|rows| rows.item(next as u32))
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok());
+            if let Some(row) = row {
+                let _ = row.focus();
+            }
+        })
+    };
     html! {
-        <div class="results" role="list" aria-label="Results">
+        <div class="results" role="list" aria-label="Results (arrow keys move the selection)" ref={list} {onkeydown}>
             { for rows }
         </div>
     }
@@ -29,6 +56,7 @@ pub fn results(props: &ResultsProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ResultRowProps {
     pub result: ResultView,
+    pub main_path: AttrValue,
     pub selected: bool,
     pub onclick: Callback<()>,
 }
@@ -43,10 +71,17 @@ fn status_class(status: Option<u16>) -> &'static str {
     }
 }
 
-fn block_text(b: &Option<BlockView>) -> String {
+/// `label :line` for a block in the main file, `label  file:line` for one in another file.
+fn block_text(b: &Option<BlockView>, main_path: &str) -> String {
     match b {
         Some(b) => match b.place.as_ref() {
-            Some(p) => format!("{} :{}", b.label, p.line),
+            Some(p) if p.path.as_deref().is_none_or(|path| path == main_path) => {
+                format!("{} :{}", b.label, p.line)
+            }
+            Some(p) => {
+                let file = p.path.as_deref().map(tab_path).unwrap_or_default();
+                format!("{}  {file}:{}", b.label, p.line)
+            }
             None => b.label.clone(),
         },
         None => "—".into(),
@@ -56,7 +91,10 @@ fn block_text(b: &Option<BlockView>) -> String {
 #[function_component(ResultRow)]
 pub fn result_row(props: &ResultRowProps) -> Html {
     let r = &props.result;
-    let status = r.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into());
+    let status = r
+        .status
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "—".into());
     let onclick = {
         let cb = props.onclick.clone();
         Callback::from(move |_| cb.emit(()))
@@ -71,7 +109,11 @@ pub fn result_row(props: &ResultRowProps) -> Html {
         })
     };
     let (upstream, uri, host) = match &r.upstream {
-        Some(u) => (format!("{} → {}", u.upstream, u.server), u.uri.clone(), u.host.clone()),
+        Some(u) => (
+            format!("{} → {}", u.upstream, u.server),
+            u.uri.clone(),
+            u.host.clone(),
+        ),
         None => (String::new(), String::new(), None),
     };
     let detail = if r.upstream.is_some() {
@@ -84,6 +126,8 @@ pub fn result_row(props: &ResultRowProps) -> Html {
         html! { <span class="detail">{ "returns " }<code>{ body.trim_end() }</code></span> }
     } else if let Some(err) = &r.error {
         html! { <span class="detail bad">{ err }</span> }
+    } else if r.source == "builtin" {
+        html! { <span class="detail muted">{ "nginx's built-in error page" }</span> }
     } else {
         html! { <span class="detail muted">{ r.source.clone() }</span> }
     };
@@ -96,13 +140,15 @@ pub fn result_row(props: &ResultRowProps) -> Html {
              data-testid="result-row" aria-selected={props.selected.to_string()} {onclick} {onkeydown}>
             <span class={classes!("status", status_class(r.status))} data-testid="result-status">{ status }</span>
             <span class="request" title={format!("requests line {}", r.line)}>{ &r.request }</span>
-            <span class="cell" title="server block">
-                <span class="k">{ "server" }</span>
-                <span data-testid="result-server">{ block_text(&r.server) }</span>
-            </span>
-            <span class="cell" title="location block">
-                <span class="k">{ "location" }</span>
-                <span data-testid="result-location">{ block_text(&r.location) }</span>
+            <span class="cells">
+                <span class="cell" title="server block">
+                    <span class="k">{ "server" }</span>
+                    <span data-testid="result-server">{ block_text(&r.server, &props.main_path) }</span>
+                </span>
+                <span class="cell" title="location block">
+                    <span class="k">{ "location" }</span>
+                    <span data-testid="result-location">{ block_text(&r.location, &props.main_path) }</span>
+                </span>
             </span>
             <span class="cell wide" title="what answered">
                 if r.upstream.is_some() {
