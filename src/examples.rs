@@ -136,51 +136,6 @@ mod story_tests {
         .expect("results")
     }
 
-    /// Prints every example's results for review: `cargo test -p ngxplay --lib dump_all -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn dump_all_examples() {
-        for ex in all() {
-            println!("== {}", ex.slug);
-            let out = crate::engine::run(&Job {
-                id: 1,
-                workspace: ex.workspace,
-            });
-            for d in &out.diagnostics {
-                println!("  diag {:?} {}", d.severity, d.message);
-            }
-            for r in out.results.unwrap_or_default() {
-                if r.status == Some(502) || r.status.is_none() {
-                    for t in &r.trace {
-                        println!(
-                            "      trace: {} @ {:?}",
-                            t.message,
-                            t.place.as_ref().map(|p| (p.file.clone(), p.line))
-                        );
-                    }
-                }
-                let up = r.upstream.as_ref().map(|u| {
-                    format!(
-                        "{} -> {} uri={} host={:?}",
-                        u.upstream, u.server, u.uri, u.host
-                    )
-                });
-                println!(
-                    "  {:?} {} | srv={:?} loc={:?} | up={:?} file={:?} body={:?} redirect={:?} err={:?} hits={}",
-                    r.status,
-                    r.request,
-                    r.server.as_ref().map(|b| &b.label),
-                    r.location.as_ref().map(|b| &b.label),
-                    up,
-                    r.file,
-                    r.body,
-                    r.redirect,
-                    r.error,
-                    r.upstream_hits.len()
-                );
-            }
-        }
-    }
 
     #[test]
     fn the_outage_example_shows_the_outage() {

@@ -383,36 +383,3 @@ mod tests {
     }
 }
 
-#[cfg(test)]
-mod perf {
-    /// Prints timings for a 5,000-server config: `cargo test -p ngxplay --release --lib big_config -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn big_config_timing() {
-        let mut conf = String::new();
-        for i in 0..5000 {
-            conf += &format!("server {{\n    listen 80;\n    server_name site{i}.example.com;\n    location / {{ return 200 \"site {i}\"; }}\n}}\n");
-        }
-        let t = std::time::Instant::now();
-        let toks = ngxplay_core::lexer::tokenize(&conf);
-        println!("tokenize: {:?} ({} tokens)", t.elapsed(), toks.len());
-        let t = std::time::Instant::now();
-        let html = super::to_html(&conf, &Default::default());
-        println!("to_html: {:?} ({} bytes)", t.elapsed(), html.len());
-        let t = std::time::Instant::now();
-        let job = crate::protocol::Job {
-            id: 1,
-            workspace: crate::workspace::Workspace {
-                files: vec![crate::workspace::ConfigFile {
-                    path: "nginx.conf".into(),
-                    text: conf.clone(),
-                }],
-                requests: "GET http://site4321.example.com/\n".into(),
-                static_files: String::new(),
-                backends: String::new(),
-            },
-        };
-        let out = crate::engine::run(&job);
-        println!("engine: {:?} ok={}", t.elapsed(), out.config_ok);
-    }
-}
