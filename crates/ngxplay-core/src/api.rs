@@ -1,10 +1,13 @@
 //! The one entry surface the CLI and the web app share: check a config, then run request lines against it.
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::check::{check, CheckOptions};
 use crate::diag::Diagnostic;
 use crate::load::{load_text, Config, Context};
+use crate::model::Model;
 use crate::route::result::RouteResult;
 use crate::vfs::FileSet;
 
@@ -27,13 +30,22 @@ impl ConfigTest {
 pub struct Analysis {
     pub config: Config,
     pub config_test: ConfigTest,
+    /// The simulator's model of `config`: built by the first [`route`] and reused by the next ones.
+    model: OnceLock<Model>,
+}
+
+impl Analysis {
+    /// The model of `config` the simulator runs on.
+    pub fn model(&self) -> &Model {
+        self.model.get_or_init(|| crate::model::build(&self.config))
+    }
 }
 
 /// Loads `text` (a config or `nginx -T` output) named `name`, with `files` for includes, and checks it.
 pub fn analyze(files: FileSet, name: &str, text: &str, context: Option<Context>, opts: &CheckOptions) -> Analysis {
     let config = load_text(files, name, text, context);
     let config_test = ConfigTest::from_diagnostics(check(&config, opts));
-    Analysis { config, config_test }
+    Analysis { config, config_test, model: OnceLock::new() }
 }
 
 /// The context a simulation runs in: which files exist and how backends behave.
@@ -85,8 +97,7 @@ pub fn route_named(analysis: &Analysis, inputs: &RouteInputs, names: &InputNames
     if !analysis.config_test.ok {
         return RouteOutput { results: Vec::new(), diagnostics };
     }
-    let model = crate::model::build(&analysis.config);
-    let mut sim = crate::route::Simulator::new(&analysis.config, &model, files, backends);
+    let mut sim = crate::route::Simulator::new(&analysis.config, analysis.model(), files, backends);
     let results = requests.iter().flat_map(|r| sim.route(r)).collect();
     RouteOutput { results, diagnostics }
 }

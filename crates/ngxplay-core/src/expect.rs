@@ -267,7 +267,9 @@ fn parse_item(line: &str, pos: usize) -> (Result<Item, SyntaxError>, usize) {
     let name = &line[pos..end];
     if name.is_empty() {
         let stop = next_comma(line, pos);
-        return (Err(("expect-empty", format!("expected a field name, found \"{}\"", line[pos..stop].trim()))), stop);
+        let found = line[pos..stop].trim();
+        let msg = if found.is_empty() { "empty expectation".to_string() } else { format!("expected a field name, found \"{found}\"") };
+        return (Err(("expect-empty", msg)), stop);
     }
     let Some(field) = Field::from_name(name) else {
         let stop = next_comma(line, pos);
@@ -787,6 +789,8 @@ mod tests {
         assert!(d.message.starts_with("unknown expectation field \"x\""), "{}", d.message);
         assert_eq!(error_of(&format!("{REQ} =>")).code, "expect-empty");
         assert_eq!(error_of(&format!("{REQ} => status 200,")).code, "expect-empty");
+        assert_eq!(error_of(&format!("{REQ} => status 200,, uri /")).message, "empty expectation in requests.txt:1");
+        assert_eq!(error_of(&format!("{REQ} => !x")).message, "expected a field name, found \"!x\" in requests.txt:1");
         // The valid item on a line with a bad one is kept.
         let (_, lines, _) = parse(&format!("{REQ} => bogus 1, status 200"));
         assert_eq!(lines[0].items.len(), 1);
@@ -853,6 +857,33 @@ mod tests {
         let (_, parsed, diags) = parse(&recorded);
         assert!(diags.is_empty(), "{diags:?}");
         assert!(Summary::of(&evaluate(&parsed, &results)).all_hold());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_without_panicking_and_keeps_its_shape(text in "([ -~]|é|\\n|=>|\\||,|\"){0,80}") {
+            let (blanked, lines, _) = parse(&text);
+            proptest::prop_assert_eq!(blanked.len(), text.len());
+            proptest::prop_assert_eq!(blanked.matches('\n').count(), text.matches('\n').count());
+            for l in &lines {
+                for item in &l.items {
+                    proptest::prop_assert!(item.start <= item.end && !item.values.is_empty());
+                }
+            }
+            let results: Vec<RouteResult> = lines.iter().map(|l| RouteResult { line: l.line, ..answered() }).collect();
+            let _ = evaluate(&lines, &results);
+            let _ = record(&text, &results);
+        }
+
+        #[test]
+        fn recorded_values_parse_back(body in "([ -~]|é|\\n|\\t){0,40}") {
+            let mut r = answered();
+            r.body = Some(body.clone());
+            let text = record(&format!("{REQ}\n"), &[r.clone()]);
+            let (_, lines, diags) = parse(&text);
+            proptest::prop_assert!(diags.is_empty(), "{:?} for {:?}", diags, text);
+            proptest::prop_assert!(Summary::of(&evaluate(&lines, &[r])).all_hold(), "{}", text);
+        }
     }
 
     #[test]

@@ -58,8 +58,8 @@ impl Run<'_, '_> {
     fn rules(&self, scope: ScopeId) -> Rule {
         let m = self.model();
         for s in m.chain(scope) {
-            let here: Vec<&crate::model::Dir> = s.dirs.iter().filter(|d| d.name == "allow" || d.name == "deny").collect();
-            if here.is_empty() {
+            let mut here = s.dirs.iter().filter(|d| d.name == "allow" || d.name == "deny").peekable();
+            if here.peek().is_none() {
                 continue;
             }
             for d in here {

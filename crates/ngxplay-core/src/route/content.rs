@@ -46,43 +46,48 @@ impl<'s, 'a> Run<'s, 'a> {
     /// `$document_root`: the root or alias in effect, evaluated.
     pub fn document_root(&mut self) -> String {
         let (val, _) = self.root_or_alias();
-        let v = self.eval(&val);
-        absolutize(&v)
+        let v = self.eval(val);
+        absolutize(v)
     }
 
     /// The nearest `root` or `alias`, and for alias the location it sits in.
-    fn root_or_alias(&self) -> (String, Option<usize>) {
+    fn root_or_alias(&self) -> (&'a str, Option<usize>) {
         let m = self.model();
+        let first = |d: &'a crate::model::Dir| d.args.first().map(String::as_str).unwrap_or("");
         for s in m.chain(self.scope) {
-            let root = s.dirs.iter().rposition(|d| d.name == "root");
-            let alias = s.dirs.iter().rposition(|d| d.name == "alias");
-            match (root, alias) {
-                (Some(r), Some(a)) if a > r => return (s.dirs[a].args.first().cloned().unwrap_or_default(), loc_of(&s.kind)),
-                (Some(r), _) => return (s.dirs[r].args.first().cloned().unwrap_or_default(), None),
-                (None, Some(a)) => return (s.dirs[a].args.first().cloned().unwrap_or_default(), loc_of(&s.kind)),
-                _ => {}
+            // The last of `root` and `alias` set at this level wins.
+            if let Some(d) = s.dirs.iter().rev().find(|d| d.name == "root" || d.name == "alias") {
+                return if d.name == "alias" { (first(d), loc_of(&s.kind)) } else { (first(d), None) };
             }
         }
-        ("html".into(), None)
+        ("html", None)
     }
 
     /// Maps a URI to a file path through root or alias (`ngx_http_map_uri_to_path`).
     pub fn map_path(&mut self, uri: &str) -> String {
         let (val, alias_loc) = self.root_or_alias();
-        let base = absolutize(&self.eval(&val));
+        let mut base = if val.starts_with('/') && !val.contains('$') {
+            // The common literal absolute root, with room for the URI.
+            let mut b = String::with_capacity(val.len() + uri.len());
+            b.push_str(val);
+            b
+        } else {
+            absolutize(self.eval(val))
+        };
         match alias_loc {
             Some(l) => {
                 let loc = &self.model().locations[l];
-                if matches!(loc.modifier, Modifier::Regex | Modifier::RegexCaseless) {
-                    base
-                } else {
+                if !matches!(loc.modifier, Modifier::Regex | Modifier::RegexCaseless) {
                     let cut = loc.pattern.len().min(uri.len());
-                    let rest = if uri.starts_with(&loc.pattern) { &uri[cut..] } else { uri };
-                    format!("{base}{rest}")
+                    base.push_str(if uri.starts_with(&loc.pattern) { &uri[cut..] } else { uri });
                 }
             }
-            None => format!("{}{uri}", base.trim_end_matches('/')),
+            None => {
+                base.truncate(base.trim_end_matches('/').len());
+                base.push_str(uri);
+            }
         }
+        base
     }
 
     /// `$request_filename`.
@@ -105,7 +110,7 @@ impl<'s, 'a> Run<'s, 'a> {
             let path = self.map_path(&name);
             let kind = self.sim.fs.kind(&path);
             let ok = if test_dir { kind == Kind::Dir } else { kind == Kind::File };
-            self.step(format!("try_files: \"{path}\" {}", if ok { "exists" } else { "does not exist" }), Some(span));
+            self.step(["try_files: \"", &path, if ok { "\" exists" } else { "\" does not exist" }].concat(), Some(span));
             if ok {
                 self.uri = if test_dir && name.len() > 1 { name.strip_suffix('/').unwrap_or(&name).to_string() } else { name };
                 return Flow::Next;
@@ -123,7 +128,7 @@ impl<'s, 'a> Run<'s, 'a> {
             }
             return Flow::Done(500);
         }
-        self.step(format!("try_files falls back to an internal redirect to \"{last}\""), Some(span));
+        self.step(["try_files falls back to an internal redirect to \"", &last, "\""].concat(), Some(span));
         match last.split_once('?') {
             Some((u, a)) => {
                 self.uri = u.to_string();
@@ -239,7 +244,7 @@ impl<'s, 'a> Run<'s, 'a> {
         }
         let pages = self.model().lookup_all(self.scope, "error_page");
         let code_s = code.to_string();
-        let Some(d) = pages.into_iter().find(|d| d.args.len() >= 2 && d.args[..d.args.len() - 1].iter().any(|a| *a == code_s)) else { return false };
+        let Some(d) = pages.into_iter().find(|d| d.args.len() >= 2 && d.args[..d.args.len() - 1].contains(&code_s)) else { return false };
         let overwrite: Option<u16> = d.args.iter().find_map(|a| a.strip_prefix('=').map(|v| v.parse().unwrap_or(0)));
         let target = d.args[d.args.len() - 1].clone();
         self.error_page_depth += 1;
@@ -274,10 +279,7 @@ impl<'s, 'a> Run<'s, 'a> {
             self.internal = true;
             self.phases_from(Flow::Named)
         } else {
-            let status = match overwrite {
-                Some(c @ (301 | 302 | 303 | 307 | 308)) => c,
-                _ => 302,
-            };
+            let status = overwrite.filter(|c| matches!(c, 301 | 302 | 303 | 307 | 308)).unwrap_or(302);
             self.res.location = Some(target);
             self.special_response(status);
             return true;
@@ -301,9 +303,9 @@ fn loc_of(kind: &ScopeKind) -> Option<usize> {
     }
 }
 
-fn absolutize(p: &str) -> String {
+fn absolutize(p: String) -> String {
     if p.starts_with('/') {
-        p.to_string()
+        p
     } else {
         format!("{PREFIX}{p}")
     }

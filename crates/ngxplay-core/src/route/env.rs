@@ -1,6 +1,6 @@
 //! The simulated disk as the content handlers ask about it, on top of the parsed `files.txt`.
 
-use super::inputs::StaticFiles;
+use super::inputs::{is_clean, StaticFiles};
 
 /// What a path is on the simulated disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,16 +22,19 @@ impl Fs {
     /// What `path` is; a trailing `/` asks for a directory.
     pub fn kind(&self, path: &str) -> Kind {
         let trimmed = if path.len() > 1 { path.trim_end_matches('/') } else { path };
-        if self.files.is_file(trimmed) {
+        // A clean path (the usual case) needs no cleaning before each lookup, and neither do its parents.
+        let clean = is_clean(trimmed);
+        let is_file = |p: &str| if clean { self.files.is_clean_file(p) } else { self.files.is_file(p) };
+        if is_file(trimmed) {
             return if path.ends_with('/') { Kind::NotDir } else { Kind::File };
         }
-        if self.files.is_dir(trimmed) {
+        if if clean { self.files.is_clean_dir(trimmed) } else { self.files.is_dir(trimmed) } {
             return Kind::Dir;
         }
         let mut cur = trimmed;
         while let Some(i) = cur.rfind('/') {
             cur = &cur[..i];
-            if !cur.is_empty() && self.files.is_file(cur) {
+            if !cur.is_empty() && is_file(cur) {
                 return Kind::NotDir;
             }
         }

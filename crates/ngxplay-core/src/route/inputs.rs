@@ -1,5 +1,6 @@
 //! The three input files of a routing case, read exactly as the oracle reads them: requests, static files, backends.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diag::{Diagnostic, Level};
@@ -71,6 +72,11 @@ impl RequestLine {
     /// The first header called `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Every header called `name` (case-insensitive), in order.
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers.iter().filter(move |(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The status the backends answer during this request, as the oracle looks it up:
@@ -308,7 +314,10 @@ pub struct StaticFiles {
 }
 
 /// A path with repeated slashes merged and no trailing slash (except for `/` itself).
-fn clean_path(p: &str) -> String {
+fn clean_path(p: &str) -> Cow<'_, str> {
+    if is_clean(p) {
+        return Cow::Borrowed(p);
+    }
     let mut out = String::with_capacity(p.len());
     for c in p.chars() {
         if c == '/' && out.ends_with('/') {
@@ -319,13 +328,29 @@ fn clean_path(p: &str) -> String {
     while out.len() > 1 && out.ends_with('/') {
         out.pop();
     }
-    out
+    Cow::Owned(out)
+}
+
+/// Whether `p` has no repeated slash and no trailing slash (other than `/` itself): what `clean_path` leaves alone.
+pub fn is_clean(p: &str) -> bool {
+    let b = p.as_bytes();
+    if b.len() > 1 && b[b.len() - 1] == b'/' {
+        return false;
+    }
+    let mut prev = 0u8;
+    for &c in b {
+        if c == b'/' && prev == b'/' {
+            return false;
+        }
+        prev = c;
+    }
+    true
 }
 
 impl StaticFiles {
     /// Adds a directory and its parents.
     pub fn add_dir(&mut self, path: &str) {
-        let mut d = clean_path(path);
+        let mut d = clean_path(path).into_owned();
         loop {
             if !self.dirs.insert(d.clone()) || d == "/" {
                 break;
@@ -343,21 +368,31 @@ impl StaticFiles {
         if let Some(i) = p.rfind('/') {
             self.add_dir(if i == 0 { "/" } else { &p[..i] });
         }
-        self.files.insert(p);
+        self.files.insert(p.into_owned());
     }
 
     pub fn is_file(&self, path: &str) -> bool {
-        !path.ends_with('/') && self.files.contains(&clean_path(path))
+        !path.ends_with('/') && self.files.contains(clean_path(path).as_ref())
+    }
+
+    /// [`StaticFiles::is_file`] for a path known to be clean (see [`is_clean`]).
+    pub fn is_clean_file(&self, path: &str) -> bool {
+        !path.ends_with('/') && self.files.contains(path)
+    }
+
+    /// [`StaticFiles::is_dir`] for a path known to be clean.
+    pub fn is_clean_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
     }
 
     pub fn is_dir(&self, path: &str) -> bool {
-        self.dirs.contains(&clean_path(path))
+        self.dirs.contains(clean_path(path).as_ref())
     }
 
     /// The size of a file: its path plus a newline, as the oracle writes it.
     pub fn file_size(&self, path: &str) -> Option<u64> {
         let p = clean_path(path);
-        self.files.contains(&p).then(|| p.len() as u64 + 1)
+        self.files.contains(p.as_ref()).then(|| p.len() as u64 + 1)
     }
 
     /// The entries of a directory as `(name, is_dir)`, sorted by name bytes.

@@ -7,12 +7,15 @@ use crate::model::{LocationId, Model, Modifier};
 /// Directives that make a prefix location ending in `/` redirect the same URI without the slash.
 const AUTO_REDIRECT: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
 
+/// A regex location's numbered and named captures.
+pub type Captured = (Vec<String>, Vec<(String, String)>);
+
 /// What location lookup found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
     None,
     /// The location, and regex captures if a regex matched last.
-    Loc(LocationId, Option<(Vec<String>, Vec<(String, String)>)>),
+    Loc(LocationId, Option<Captured>),
     /// The URI lacks the trailing slash of a proxied location: nginx answers 301.
     AutoRedirect(LocationId),
 }
@@ -25,15 +28,9 @@ fn static_match(m: &Model, level: &[LocationId], uri: &str) -> (Option<LocationI
     for &l in level {
         let loc = &m.locations[l];
         match loc.modifier {
-            Modifier::Exact => {
-                if loc.pattern == uri {
-                    return (Some(l), true, None);
-                }
-            }
-            Modifier::Prefix | Modifier::PrefixNoRegex => {
-                if uri.starts_with(&loc.pattern) && best.is_none_or(|b| m.locations[b].pattern.len() < loc.pattern.len()) {
-                    best = Some(l);
-                }
+            Modifier::Exact if loc.pattern == uri => return (Some(l), true, None),
+            Modifier::Prefix | Modifier::PrefixNoRegex if uri.starts_with(&loc.pattern) && best.is_none_or(|b| m.locations[b].pattern.len() < loc.pattern.len()) => {
+                best = Some(l);
             }
             _ => {}
         }
@@ -56,13 +53,13 @@ fn static_match(m: &Model, level: &[LocationId], uri: &str) -> (Option<LocationI
 pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
     let mut found: Option<LocationId> = None;
     let mut caps = None;
-    let mut start: Vec<LocationId> = top.to_vec();
+    let mut start: &[LocationId] = top;
     // Each pass searches one level group: the server's, then a matched regex location's children.
     for _ in 0..10_000 {
-        let mut levels: Vec<(Vec<LocationId>, bool)> = Vec::new();
-        let mut level = start.clone();
+        let mut levels: Vec<(&[LocationId], bool)> = Vec::new();
+        let mut level = start;
         loop {
-            let (s, exact, auto) = static_match(m, &level, uri);
+            let (s, exact, auto) = static_match(m, level, uri);
             if exact {
                 return Found::Loc(s.unwrap_or_default(), caps);
             }
@@ -75,7 +72,7 @@ pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
                 Some(p) => {
                     found = Some(p);
                     levels.push((level, m.locations[p].modifier == Modifier::PrefixNoRegex));
-                    level = m.locations[p].children.clone();
+                    level = &m.locations[p].children;
                 }
                 None => {
                     levels.push((level, false));
@@ -88,7 +85,7 @@ pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
             if *noregex {
                 continue;
             }
-            for &l in lv {
+            for &l in *lv {
                 let loc = &m.locations[l];
                 if !matches!(loc.modifier, Modifier::Regex | Modifier::RegexCaseless) {
                     continue;
@@ -107,7 +104,7 @@ pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
         match regex_hit {
             Some(r) => {
                 found = Some(r);
-                start = m.locations[r].children.clone();
+                start = &m.locations[r].children;
                 if start.is_empty() {
                     break;
                 }
@@ -130,8 +127,7 @@ impl Run<'_, '_> {
     /// Finds the location for the current URI and switches the configuration to it.
     pub fn find_location_phase(&mut self) -> Flow {
         let m = self.model();
-        let top = m.servers[self.server].locations.clone();
-        match find(m, &top, &self.uri) {
+        match find(m, &m.servers[self.server].locations, &self.uri) {
             Found::None => {
                 self.loc = None;
                 self.scope = m.servers[self.server].scope;
@@ -156,14 +152,16 @@ impl Run<'_, '_> {
             }
             Found::Loc(l, caps) => {
                 self.loc = Some(l);
-                self.scope = m.locations[l].scope;
-                self.set_location_block();
                 let loc = &m.locations[l];
+                self.scope = loc.scope;
+                let label = loc.label();
+                let message = ["location ", &label, " matches \"", &self.uri, "\""].concat();
+                self.res.location_block = Some(self.sim.block_ref(label, loc.head));
                 if let Some((numbered, named)) = caps {
                     self.caps = numbered;
                     self.named_caps = named;
                 }
-                self.step(format!("location {} matches \"{}\"", loc.label(), self.uri), Some(loc.head));
+                self.step(message, Some(loc.head));
                 if let Some(le) = m.scopes[loc.scope].limit_except {
                     if let crate::model::ScopeKind::LimitExcept { methods } = &m.scopes[le].kind {
                         let allowed = methods.iter().any(|x| x.eq_ignore_ascii_case(&self.method) || (x.eq_ignore_ascii_case("GET") && self.method == "HEAD"));

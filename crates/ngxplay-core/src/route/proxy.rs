@@ -76,7 +76,8 @@ impl Run<'_, '_> {
         self.vars.insert("\u{0}proxy_host".into(), proxy_host.clone());
         self.vars.insert("\u{0}proxy_port".into(), port_written.unwrap_or(default_port).to_string());
         // The upstream block, or an implicit one for host:port.
-        let block = m.upstream(&t.authority).or_else(|| if port_written.is_none() { m.upstream(&host_only) } else { None });
+        let index = &self.sim.index;
+        let block = index.upstream(m, &t.authority).or_else(|| if port_written.is_none() { index.upstream(m, &host_only) } else { None });
         if block.is_none() && dynamic && !t.authority.starts_with("unix:") && self.sim.backends.is_nxdomain(&host_only) {
             self.step(format!("{host_only} could not be resolved: 502"), Some(d.span));
             return Flow::Done(502);
@@ -208,7 +209,7 @@ impl Run<'_, '_> {
                 let m = self.model();
                 let loc = self.loc.map(|l| &m.locations[l]);
                 let in_if = matches!(m.scopes[self.scope].kind, ScopeKind::If { .. });
-                let valid = self.vars.get("\u{0}invalid_location").is_none();
+                let valid = !self.vars.contains_key("\u{0}invalid_location");
                 match loc {
                     Some(l) if valid && !in_if && matches!(l.modifier, Modifier::Prefix | Modifier::PrefixNoRegex | Modifier::Exact) => {
                         let cut = if self.uri.starts_with(&l.pattern) { l.pattern.len() } else { 0 };
@@ -266,7 +267,7 @@ impl Run<'_, '_> {
         if kind == "fastcgi" {
             if let Some(d) = self.lookup("fastcgi_split_path_info") {
                 if let Some(p) = d.args.first() {
-                    if let Ok(re) = crate::model::regex::Regex::new(p, false) {
+                    if let Some(re) = self.sim.regex(p, false) {
                         if let crate::model::regex::Match::Captures { numbered, .. } = re.captures(&self.uri) {
                             self.vars.insert("\u{0}fastcgi_script_name".into(), numbered.get(1).cloned().unwrap_or_default());
                             self.vars.insert("\u{0}fastcgi_path_info".into(), numbered.get(2).cloned().unwrap_or_default());

@@ -2,7 +2,7 @@
 
 use super::env::Kind;
 use super::sim::{Flow, Run};
-use crate::model::regex::{Match, Regex};
+use crate::model::regex::Match;
 use crate::model::{ScopeId, ScopeKind, Stmt};
 
 /// What a run of statements ended with.
@@ -15,6 +15,9 @@ impl Run<'_, '_> {
     /// The server-level rewrite phase.
     pub fn server_rewrite(&mut self) -> Flow {
         let scope = self.model().servers[self.server].scope;
+        if self.model().scopes[scope].stmts.is_empty() {
+            return Flow::Next;
+        }
         let before = self.uri.clone();
         match self.run_stmts(scope, 0) {
             Step::Stop(f @ Flow::Done(_)) => f,
@@ -147,10 +150,7 @@ impl Run<'_, '_> {
         let pat = d.args.first()?;
         let repl = d.args.get(1)?;
         let flag = d.args.get(2).map(String::as_str).unwrap_or("");
-        let re = match Regex::new(pat, false) {
-            Ok(r) => r,
-            Err(_) => return None,
-        };
+        let re = self.sim.regex(pat, false)?;
         match re.captures(&self.uri) {
             Match::Captures { numbered, named } => {
                 self.caps = numbered;
@@ -238,7 +238,7 @@ impl Run<'_, '_> {
                             continue;
                         }
                     }
-                    t
+                    t.to_string()
                 }
                 super::vars::Part::Capture(n) => {
                     let c = self.caps.get(n).cloned().unwrap_or_default();
@@ -249,7 +249,7 @@ impl Run<'_, '_> {
                         c
                     }
                 }
-                super::vars::Part::Var(v) => self.var(&v).unwrap_or_default(),
+                super::vars::Part::Var(v) => self.var(v).unwrap_or_default(),
             };
             match args.as_mut() {
                 Some(a) => a.push_str(&piece),
@@ -291,8 +291,8 @@ impl Run<'_, '_> {
                     "~" | "~*" | "!~" | "!~*" => {
                         let caseless = op.ends_with('*');
                         let neg = op.starts_with('!');
-                        let hit = match Regex::new(b, caseless) {
-                            Ok(re) => match re.captures(&left) {
+                        let hit = match self.sim.regex(b, caseless) {
+                            Some(re) => match re.captures(&left) {
                                 Match::Captures { numbered, named } => {
                                     self.caps = numbered;
                                     for (n, v) in named {
@@ -306,7 +306,7 @@ impl Run<'_, '_> {
                                     false
                                 }
                             },
-                            Err(_) => false,
+                            None => false,
                         };
                         hit != neg
                     }

@@ -1,16 +1,18 @@
 //! The simulator: runs each request through nginx's phases and records the outcome with a trace.
 
-use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::balance::Balancer;
 use super::env::Fs;
+use super::fxhash::FxHashMap;
+use super::index::Index;
 use super::inputs::{Backends, RequestLine, StaticFiles};
-use super::request::Request;
 use super::result::{BlockRef, RouteResult, Source, TraceStep};
 use super::uri::{parse_target, UriError};
 use crate::load::Config;
+use crate::model::regex::Regex;
 use crate::model::{LocationId, Model, ScopeId, ServerId};
-use crate::span::Span;
+use crate::span::{FileId, Span};
 
 /// How many internal redirects and URI changes nginx allows before answering 500.
 pub const MAX_URI_CHANGES: u32 = 10;
@@ -28,6 +30,12 @@ pub struct Simulator<'a> {
     pub balancer: Balancer,
     /// Requests run so far, for `$remote_port` (the oracle's client ports count up from 40001).
     pub count: u32,
+    /// Sockets, server names, maps and upstreams by key.
+    pub index: Index,
+    /// Regexes written in `rewrite`, `if` and the like, compiled on first use (`None`: it does not compile).
+    regexes: FxHashMap<(String, bool), Option<Rc<Regex>>>,
+    /// The line of each span start asked about so far, by file and offset.
+    lines: FxHashMap<(FileId, u32), u32>,
 }
 
 /// What ends a phase early.
@@ -48,7 +56,9 @@ pub enum Flow {
 /// The state of one request while it runs.
 pub struct Run<'s, 'a> {
     pub sim: &'s mut Simulator<'a>,
-    pub req: &'s Request,
+    pub req: &'s RequestLine,
+    /// The request line's protocol, e.g. `HTTP/1.1`.
+    pub protocol: String,
     pub server: ServerId,
     pub uri: String,
     pub args: String,
@@ -58,7 +68,7 @@ pub struct Run<'s, 'a> {
     pub scope: ScopeId,
     pub caps: Vec<String>,
     pub named_caps: Vec<(String, String)>,
-    pub vars: HashMap<String, String>,
+    pub vars: FxHashMap<String, String>,
     /// `$host`.
     pub host: String,
     /// The status an error page runs under (`$status`).
@@ -78,26 +88,32 @@ pub struct Run<'s, 'a> {
 
 impl<'a> Simulator<'a> {
     pub fn new(cfg: &'a Config, model: &'a Model, files: StaticFiles, backends: Backends) -> Self {
-        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0 }
+        let index = Index::new(model);
+        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), lines: FxHashMap::default() }
     }
 
     /// Runs one line of `requests.txt`: one result per `repeat`.
     pub fn route(&mut self, req: &RequestLine) -> Vec<RouteResult> {
-        let r = super::request::from_line(req);
-        self.route_request(&r)
-    }
-
-    /// Runs one request line, `repeat` times.
-    pub fn route_request(&mut self, req: &Request) -> Vec<RouteResult> {
         (0..req.repeat.max(1)).map(|_| self.route_once(req)).collect()
     }
 
-    fn route_once(&mut self, req: &Request) -> RouteResult {
+    /// The compiled form of a regex written in a directive; `None` when it does not compile.
+    pub fn regex(&mut self, source: &str, caseless: bool) -> Option<Rc<Regex>> {
+        if let Some(r) = self.regexes.get(&(source.to_string(), caseless)) {
+            return r.clone();
+        }
+        let r = Regex::new(source, caseless).ok().map(Rc::new);
+        self.regexes.insert((source.to_string(), caseless), r.clone());
+        r
+    }
+
+    fn route_once(&mut self, req: &RequestLine) -> RouteResult {
         self.count += 1;
         let remote_port = 40000 + self.count;
         let mut run = Run {
             sim: self,
             req,
+            protocol: req.http_version(),
             server: 0,
             uri: String::new(),
             args: String::new(),
@@ -106,7 +122,7 @@ impl<'a> Simulator<'a> {
             scope: 0,
             caps: Vec::new(),
             named_caps: Vec::new(),
-            vars: HashMap::new(),
+            vars: FxHashMap::default(),
             host: String::new(),
             status: 0,
             internal: false,
@@ -114,26 +130,28 @@ impl<'a> Simulator<'a> {
             error_page_depth: 0,
             upstream_status: None,
             remote_user: None,
-            listen_port: req.port,
+            listen_port: req.sent_port(),
             listen_ssl: req.scheme == "https",
             remote_port,
             method: req.method.clone(),
-            res: RouteResult { line: req.line, request: req.text.clone(), ..RouteResult::default() },
+            res: RouteResult { line: req.line, request: req.raw.clone(), trace: Vec::with_capacity(16), ..RouteResult::default() },
         };
         run.execute();
         run.res
     }
 
     /// A `BlockRef` pointing at `span`.
-    pub fn block_ref(&self, label: String, span: Span) -> BlockRef {
+    pub fn block_ref(&mut self, label: String, span: Span) -> BlockRef {
         let (line, file) = self.where_is(span);
         BlockRef { label, span: Some(span), line: Some(line), file: Some(file) }
     }
 
-    pub fn where_is(&self, span: Span) -> (u32, String) {
+    /// The line and display name of the file `span` starts in.
+    pub fn where_is(&mut self, span: Span) -> (u32, String) {
         if (span.file as usize) < self.cfg.files.len() {
             let f = self.cfg.files.get(span.file);
-            (f.line_of(span.start as usize), f.display.clone())
+            let line = *self.lines.entry((span.file, span.start)).or_insert_with(|| f.line_of(span.start as usize));
+            (line, f.display.clone())
         } else {
             (0, String::new())
         }
@@ -161,11 +179,12 @@ impl<'s, 'a> Run<'s, 'a> {
         let req = self.req;
         // The request line itself.
         let valid_method = !req.method.is_empty() && req.method.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-');
-        let line_len = req.method.len() + req.target.len() + req.version.len() + 2;
+        let version = self.protocol.as_str();
+        let line_len = req.method.len() + req.target.len() + version.len() + 2;
         let early = if !valid_method {
             Some((400, "the method is not upper-case letters"))
-        } else if !matches!(req.version.as_str(), "HTTP/1.0" | "HTTP/1.1" | "HTTP/0.9") {
-            Some((if req.version.starts_with("HTTP/") && req.version.as_bytes().get(5).is_some_and(|c| c.is_ascii_digit()) { 505 } else { 400 }, "unsupported HTTP version"))
+        } else if !matches!(version, "HTTP/1.0" | "HTTP/1.1" | "HTTP/0.9") {
+            Some((if version.starts_with("HTTP/") && version.as_bytes().get(5).is_some_and(|c| c.is_ascii_digit()) { 505 } else { 400 }, "unsupported HTTP version"))
         } else if line_len > MAX_REQUEST_LINE {
             Some((414, "the request line is longer than the 8k header buffer"))
         } else {
@@ -187,7 +206,7 @@ impl<'s, 'a> Run<'s, 'a> {
             self.finalize_error(code);
             return;
         }
-        let ssl_socket = self.model().servers.iter().flat_map(|s| s.listens.iter()).any(|l| l.port == req.port && l.ssl);
+        let ssl_socket = self.sim.index.ssl_port(self.listen_port);
         if ssl_socket && req.scheme == "http" {
             self.step("plain HTTP sent to an SSL port: 400", None);
             self.special_response(400);
@@ -216,7 +235,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 return;
             }
         }
-        self.step(format!("URI \"{}\", args \"{}\"", self.uri, self.args), None);
+        self.step(["URI \"", &self.uri, "\", args \"", &self.args, "\""].concat(), None);
         let flow = self.server_rewrite();
         let flow = match flow {
             Flow::Next | Flow::Redirect => self.location_phases(),

@@ -1,69 +1,97 @@
 //! Variables: core and proxy variables, `$arg_`/`$http_`/`$cookie_`, captures, `set`, map, geo and split_clients.
 
+use std::borrow::Cow;
+
 use super::sim::Run;
 use super::uri::{escape, Escape};
 use crate::model::regex::Match;
 
-/// One piece of a string with variables.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Part {
-    Text(String),
-    Var(String),
+/// One piece of a string with variables, borrowed from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part<'s> {
+    Text(&'s str),
+    Var(&'s str),
     Capture(usize),
 }
 
 /// Splits `$name`, `${name}` and `$1` references out of a config string.
-pub fn parse_script(s: &str) -> Vec<Part> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut text = String::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'$' && i + 1 < b.len() {
-            let n = b[i + 1];
-            if n.is_ascii_digit() {
-                flush(&mut text, &mut out);
-                out.push(Part::Capture((n - b'0') as usize));
-                i += 2;
-                continue;
-            }
-            if n == b'{' {
-                if let Some(end) = s[i + 2..].find('}') {
-                    flush(&mut text, &mut out);
-                    let name = &s[i + 2..i + 2 + end];
-                    match name.parse::<usize>() {
-                        Ok(d) => out.push(Part::Capture(d)),
-                        Err(_) => out.push(Part::Var(name.to_string())),
-                    }
-                    i += end + 3;
-                    continue;
-                }
-            }
-            let len = b[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
-            if len > 0 {
-                flush(&mut text, &mut out);
-                out.push(Part::Var(s[i + 1..i + 1 + len].to_string()));
-                i += 1 + len;
-                continue;
-            }
-        }
-        let ch_len = s[i..].chars().next().map(char::len_utf8).unwrap_or(1);
-        text.push_str(&s[i..i + ch_len]);
-        i += ch_len;
-    }
-    flush(&mut text, &mut out);
-    out
+pub fn parse_script(s: &str) -> Vec<Part<'_>> {
+    Script::new(s).collect()
 }
 
-fn flush(text: &mut String, out: &mut Vec<Part>) {
-    if !text.is_empty() {
-        out.push(Part::Text(std::mem::take(text)));
+/// The parts of a config string, one at a time: text runs are everything between references.
+pub struct Script<'s> {
+    s: &'s str,
+    /// Where the current text run starts.
+    text_start: usize,
+    i: usize,
+    /// A reference found after a text run, returned next.
+    pending: Option<(Part<'s>, usize)>,
+}
+
+impl<'s> Script<'s> {
+    pub fn new(s: &'s str) -> Self {
+        Script { s, text_start: 0, i: 0, pending: None }
+    }
+
+    /// The reference starting at `i` (a `$`) and where it ends.
+    fn reference(&self, i: usize) -> Option<(Part<'s>, usize)> {
+        let (s, b) = (self.s, self.s.as_bytes());
+        let n = *b.get(i + 1)?;
+        if n.is_ascii_digit() {
+            return Some((Part::Capture((n - b'0') as usize), i + 2));
+        }
+        if n == b'{' {
+            if let Some(end) = s[i + 2..].find('}') {
+                let name = &s[i + 2..i + 2 + end];
+                let part = match name.parse::<usize>() {
+                    Ok(d) => Part::Capture(d),
+                    Err(_) => Part::Var(name),
+                };
+                return Some((part, i + end + 3));
+            }
+        }
+        let len = b[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+        (len > 0).then(|| (Part::Var(&s[i + 1..i + 1 + len]), i + 1 + len))
+    }
+}
+
+impl<'s> Iterator for Script<'s> {
+    type Item = Part<'s>;
+
+    fn next(&mut self) -> Option<Part<'s>> {
+        if let Some((part, end)) = self.pending.take() {
+            self.i = end;
+            self.text_start = end;
+            return Some(part);
+        }
+        let b = self.s.as_bytes();
+        while self.i < b.len() {
+            if b[self.i] == b'$' {
+                if let Some(found) = self.reference(self.i) {
+                    if self.i > self.text_start {
+                        let text = &self.s[self.text_start..self.i];
+                        self.pending = Some(found);
+                        return Some(Part::Text(text));
+                    }
+                    self.pending = Some(found);
+                    return self.next();
+                }
+            }
+            self.i += self.s[self.i..].chars().next().map(char::len_utf8).unwrap_or(1);
+        }
+        if self.i > self.text_start {
+            let text = &self.s[self.text_start..self.i];
+            self.text_start = self.i;
+            return Some(Part::Text(text));
+        }
+        None
     }
 }
 
 /// Whether a string has any variable or capture reference.
 pub fn has_vars(s: &str) -> bool {
-    parse_script(s).iter().any(|p| !matches!(p, Part::Text(_)))
+    Script::new(s).any(|p| !matches!(p, Part::Text(_)))
 }
 
 /// Parses an IPv4 or IPv6 address into 16 bytes (IPv4 mapped) and whether it was IPv4.
@@ -157,12 +185,30 @@ impl Run<'_, '_> {
     }
 
     fn eval_depth(&mut self, s: &str, depth: u32) -> String {
-        let mut out = String::new();
-        for p in parse_script(s) {
+        if !s.contains('$') {
+            return s.to_string();
+        }
+        let mut parts = Script::new(s).peekable();
+        // A lone variable (`$uri`) is its value, without copying it again.
+        if let Some(Part::Var(v)) = parts.next_if(|p| matches!(p, Part::Var(_))) {
+            let value = self.var_depth(v, depth).unwrap_or_default();
+            if parts.peek().is_none() {
+                return value;
+            }
+            let mut out = String::with_capacity(s.len() + value.len() + 32);
+            out.push_str(&value);
+            return self.eval_rest(out, parts, depth);
+        }
+        self.eval_rest(String::with_capacity(s.len() + 32), parts, depth)
+    }
+
+    /// Appends the values of `parts` to `out`.
+    fn eval_rest<'s>(&mut self, mut out: String, parts: impl Iterator<Item = Part<'s>>, depth: u32) -> String {
+        for p in parts {
             match p {
-                Part::Text(t) => out.push_str(&t),
+                Part::Text(t) => out.push_str(t),
                 Part::Capture(n) => out.push_str(self.caps.get(n).map(String::as_str).unwrap_or("")),
-                Part::Var(v) => out.push_str(&self.var_depth(&v, depth).unwrap_or_default()),
+                Part::Var(v) => out.push_str(&self.var_depth(v, depth).unwrap_or_default()),
             }
         }
         out
@@ -177,15 +223,15 @@ impl Run<'_, '_> {
         if depth > 32 {
             return Some(String::new());
         }
-        let lname = name.to_ascii_lowercase();
-        if let Some(v) = self.vars.get(&lname) {
+        let lname: Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(name.to_ascii_lowercase()) } else { Cow::Borrowed(name) };
+        if let Some(v) = self.vars.get(lname.as_ref()) {
             return Some(v.clone());
         }
         if let Some((_, v)) = self.named_caps.iter().find(|(n, _)| *n == name) {
             return Some(v.clone());
         }
         let m = self.model();
-        if let Some(map) = m.maps.iter().find(|x| x.target.eq_ignore_ascii_case(name)) {
+        if let Some(map) = self.sim.index.map(&lname).map(|i| &m.maps[i]) {
             let key = format!("\u{0}map:{lname}");
             if let Some(v) = self.vars.get(&key) {
                 return Some(v.clone());
@@ -196,11 +242,11 @@ impl Run<'_, '_> {
             }
             return Some(v);
         }
-        if let Some(geo) = m.geos.iter().find(|x| x.target.eq_ignore_ascii_case(name)) {
+        if let Some(geo) = self.sim.index.geo(&lname).map(|i| &m.geos[i]) {
             let src = self.eval_depth(&geo.source, depth + 1);
             return Some(self.eval_geo(geo, &src));
         }
-        if let Some(sc) = m.split_clients.iter().find(|x| x.target.eq_ignore_ascii_case(name)) {
+        if let Some(sc) = self.sim.index.split_clients(&lname).map(|i| &m.split_clients[i]) {
             let src = self.eval_depth(&sc.source, depth + 1);
             let h = murmur2(src.as_bytes()) as u64;
             let mut sum: u64 = 0;
@@ -258,7 +304,6 @@ impl Run<'_, '_> {
             let _ = h;
             return Some(String::new());
         }
-        let server_name = self.model().servers[self.server].primary_name().trim_start_matches('.').to_string();
         Some(match name {
             "uri" | "document_uri" => self.uri.clone(),
             "request_uri" => req.target.clone(),
@@ -266,20 +311,20 @@ impl Run<'_, '_> {
             "is_args" => if self.args.is_empty() { String::new() } else { "?".into() },
             "host" => self.host.clone(),
             "hostname" => "localhost".into(),
-            "server_name" => server_name,
+            "server_name" => self.model().servers[self.server].primary_name().trim_start_matches('.').to_string(),
             "server_port" => self.listen_port.to_string(),
             "server_addr" => self.server_addr(),
-            "server_protocol" => req.version.clone(),
+            "server_protocol" => self.protocol.clone(),
             "remote_addr" => req.client.clone(),
             "binary_remote_addr" => req.client.clone(),
             "realip_remote_addr" => req.client.clone(),
             "remote_port" => self.remote_port.to_string(),
             "remote_user" => self.remote_user.clone().unwrap_or_else(|| basic_user(req.header("authorization"))),
             "scheme" => req.scheme.clone(),
-            "ssl_server_name" => if req.scheme == "https" { req.sni.clone().unwrap_or_default() } else { String::new() },
+            "ssl_server_name" => if req.scheme == "https" { req.effective_sni().unwrap_or_default() } else { String::new() },
             "https" => if req.scheme == "https" { "on".into() } else { String::new() },
             "request_method" => self.method.clone(),
-            "request" => format!("{} {} {}", req.method, req.target, req.version),
+            "request" => format!("{} {} {}", req.method, req.target, self.protocol),
             "request_body" => req.body.clone().unwrap_or_default(),
             "content_length" => req.body.as_ref().map(|b| b.len().to_string()).unwrap_or_default(),
             "content_type" => req.header("content-type").unwrap_or("").to_string(),
@@ -415,9 +460,54 @@ mod tests {
     fn scripts() {
         assert_eq!(
             parse_script("a$uri${b}c$1x"),
-            vec![Part::Text("a".into()), Part::Var("uri".into()), Part::Var("b".into()), Part::Text("c".into()), Part::Capture(1), Part::Text("x".into())]
+            vec![Part::Text("a"), Part::Var("uri"), Part::Var("b"), Part::Text("c"), Part::Capture(1), Part::Text("x")]
         );
-        assert_eq!(parse_script("$"), vec![Part::Text("$".into())]);
+        assert_eq!(parse_script("$"), vec![Part::Text("$")]);
+        assert_eq!(parse_script("é$x-$"), vec![Part::Text("é"), Part::Var("x"), Part::Text("-$")]);
+    }
+
+    /// The splitting rules written as one loop over the bytes: the reference `Script` must agree with.
+    fn split_simply<'s>(s: &'s str) -> Vec<Part<'s>> {
+        let b = s.as_bytes();
+        let (mut out, mut text, mut i) = (Vec::new(), 0, 0);
+        let flush = |out: &mut Vec<Part<'s>>, from: usize, to: usize| {
+            if to > from {
+                out.push(Part::Text(&s[from..to]));
+            }
+        };
+        while i < b.len() {
+            if b[i] == b'$' && i + 1 < b.len() {
+                let n = b[i + 1];
+                let len = b[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == b'_').count();
+                let brace = if n == b'{' { s[i + 2..].find('}') } else { None };
+                if n.is_ascii_digit() || brace.is_some() || len > 0 {
+                    flush(&mut out, text, i);
+                    if n.is_ascii_digit() {
+                        out.push(Part::Capture((n - b'0') as usize));
+                        i += 2;
+                    } else if let Some(end) = brace {
+                        let name = &s[i + 2..i + 2 + end];
+                        out.push(name.parse::<usize>().map(Part::Capture).unwrap_or(Part::Var(name)));
+                        i += end + 3;
+                    } else {
+                        out.push(Part::Var(&s[i + 1..i + 1 + len]));
+                        i += 1 + len;
+                    }
+                    text = i;
+                    continue;
+                }
+            }
+            i += s[i..].chars().next().map(char::len_utf8).unwrap_or(1);
+        }
+        flush(&mut out, text, b.len());
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn script_splits_like_the_simple_loop(s in "[$a-z0-9_{}/é .-]{0,24}") {
+            proptest::prop_assert_eq!(parse_script(&s), split_simply(&s));
+        }
     }
 
     #[test]
