@@ -10,6 +10,7 @@ pub mod diag;
 pub mod directives;
 pub mod exercise;
 pub mod expect;
+pub mod fxhash;
 pub mod lexer;
 pub mod load;
 pub mod model;

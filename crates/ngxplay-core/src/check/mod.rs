@@ -6,7 +6,6 @@
 //! are run at that moment, so the first diagnostic is the one nginx prints.
 
 mod blocks;
-mod fasthash;
 mod http_post;
 mod listen;
 mod location;
@@ -228,7 +227,7 @@ pub(crate) struct Checker<'a> {
     include_depth: usize,
     depth: usize,
     /// The table entries of each directive name met so far.
-    spec_cache: fasthash::FxHashMap<&'a str, &'static [Spec]>,
+    spec_cache: crate::fxhash::FxHashMap<&'a str, &'static [Spec]>,
 }
 
 impl<'a> Checker<'a> {

@@ -2,7 +2,7 @@
 //! variables, zones and the per-conf values that nginx's merge step checks.
 
 
-use super::fasthash::{FxHashMap, FxHashSet};
+use crate::fxhash::{FxHashMap, FxHashSet};
 use super::location::LocInfo;
 use super::proxy::MERGED;
 use crate::ast::Word;

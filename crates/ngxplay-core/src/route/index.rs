@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::fxhash::FxHashMap;
+use crate::fxhash::FxHashMap;
 
 use crate::model::regex::Match;
 use crate::model::{ListenAddr, Model, ServerId, ServerNameKind};

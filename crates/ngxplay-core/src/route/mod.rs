@@ -4,7 +4,6 @@ mod access;
 pub mod balance;
 mod content;
 pub mod env;
-mod fxhash;
 mod index;
 pub mod inputs;
 mod location;

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::balance::Balancer;
 use super::env::Fs;
-use super::fxhash::FxHashMap;
+use crate::fxhash::FxHashMap;
 use super::index::Index;
 use super::inputs::{Backends, RequestLine, StaticFiles};
 use super::result::{BlockRef, RouteResult, Source, TraceStep};

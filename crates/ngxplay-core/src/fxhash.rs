@@ -1,7 +1,7 @@
-//! A fast non-cryptographic hasher for the simulator's lookup tables, whose keys come from the config and inputs
-//! the user wrote (no hash flooding to fear), so SipHash's cost buys nothing.
+//! A fast non-cryptographic hasher for the checker's and the simulator's tables, whose keys come from the config
+//! and inputs the user wrote (no hash flooding to fear), so SipHash's cost buys nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The Fx hash (as in rustc): a rotate, xor and multiply per word.
@@ -63,6 +63,9 @@ impl Hasher for FxHasher {
 
 /// A `HashMap` with [`FxHasher`].
 pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A `HashSet` with [`FxHasher`].
+pub type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {
