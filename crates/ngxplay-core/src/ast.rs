@@ -1,5 +1,6 @@
 //! The syntax tree: directives with their words, blocks and resolved includes, plus parse errors in place.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
@@ -8,7 +9,8 @@ use crate::span::{FileId, Span};
 /// One word of a directive, with its value as nginx sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Word {
-    pub value: String,
+    /// Inline up to 24 bytes, which holds nearly every word of a real config without a heap allocation.
+    pub value: CompactString,
     /// The raw text's span, quotes included.
     pub span: Span,
     pub quoted: bool,

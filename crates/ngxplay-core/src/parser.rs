@@ -225,8 +225,8 @@ impl<'a> Parser<'a> {
         let plain = if quoted { None } else { self.src.text.get(t.range()).filter(|s| !s.contains('\\')) };
         let value = match plain {
             // A bare word without escapes is its own value.
-            Some(s) => s.to_owned(),
-            None => word_value(raw, quoted),
+            Some(s) => compact_str::CompactString::from(s),
+            None => word_value(raw, quoted).into(),
         };
         Word { value, span: self.span(t.start as usize, t.end as usize), quoted }
     }

@@ -116,7 +116,7 @@ impl<'a> Checker<'a> {
                     if w.value == "*" {
                         break;
                     }
-                    let t = w.value.to_ascii_lowercase();
+                    let t = w.value.to_ascii_lowercase().to_string();
                     if types.contains(&t) {
                         self.warn(d.term, "duplicate-mime-type", format!("duplicate MIME type \"{}\"", w.value));
                     } else {

@@ -76,8 +76,8 @@ struct Builder<'a> {
 
 fn dir_of(d: &Directive) -> Dir {
     Dir {
-        name: d.name.value.clone(),
-        args: d.args.iter().map(|a| a.value.clone()).collect(),
+        name: d.name.value.to_string(),
+        args: d.args.iter().map(|a| a.value.to_string()).collect(),
         span: d.name.span.to(d.term),
         arg_spans: d.args.iter().map(|a| a.span).collect(),
     }
@@ -145,7 +145,7 @@ impl<'a> Builder<'a> {
                     self.fill(id, &block.items, server, loc);
                 }
                 "limit_except" => {
-                    let methods = d.args.iter().map(|a| a.value.clone()).collect();
+                    let methods = d.args.iter().map(|a| a.value.to_string()).collect();
                     let id = self.scope(ScopeKind::LimitExcept { methods }, Some(scope), head_span(d));
                     self.m.scopes[scope].limit_except = Some(id);
                     self.fill(id, &block.items, server, loc);
@@ -212,8 +212,8 @@ impl<'a> Builder<'a> {
     fn body_lines(&self, items: &'a [Node]) -> Vec<(Vec<String>, Span)> {
         let mut out = Vec::new();
         self.flatten(items, 0, &mut |x| {
-            let mut words = vec![x.name.value.clone()];
-            words.extend(x.args.iter().map(|a| a.value.clone()));
+            let mut words = vec![x.name.value.to_string()];
+            words.extend(x.args.iter().map(|a| a.value.to_string()));
             out.push((words, x.name.span.to(x.term)));
         });
         out
@@ -253,7 +253,7 @@ impl<'a> Builder<'a> {
 
     fn geo(&mut self, d: &'a Directive, items: &'a [Node]) {
         let (source, target) = match d.args.len() {
-            1 => ("$remote_addr".to_string(), d.args[0].value.clone()),
+            1 => ("$remote_addr".to_string(), d.args[0].value.to_string()),
             _ => (d.arg(0).unwrap_or_default().to_string(), d.arg(1).unwrap_or_default().to_string()),
         };
         let mut geo = Geo {
@@ -359,7 +359,7 @@ pub fn location_pattern(d: &Directive) -> Option<(Modifier, String)> {
                 "~*" => Modifier::RegexCaseless,
                 _ => return None,
             };
-            Some((m, d.args[1].value.clone()))
+            Some((m, d.args[1].value.to_string()))
         }
         1 => {
             let v = &d.args[0].value;
@@ -372,9 +372,9 @@ pub fn location_pattern(d: &Directive) -> Option<(Modifier, String)> {
             } else if let Some(r) = v.strip_prefix('~') {
                 (Modifier::Regex, r.to_string())
             } else if v.starts_with('@') {
-                (Modifier::Named, v.clone())
+                (Modifier::Named, v.to_string())
             } else {
-                (Modifier::Prefix, v.clone())
+                (Modifier::Prefix, v.to_string())
             })
         }
         _ => None,
@@ -383,7 +383,7 @@ pub fn location_pattern(d: &Directive) -> Option<(Modifier, String)> {
 
 /// The words of an `if` condition with the outer parentheses removed.
 fn if_condition(d: &Directive) -> Vec<String> {
-    let mut words: Vec<String> = d.args.iter().map(|a| a.value.clone()).collect();
+    let mut words: Vec<String> = d.args.iter().map(|a| a.value.to_string()).collect();
     if let Some(first) = words.first_mut() {
         if let Some(r) = first.strip_prefix('(') {
             *first = r.to_string();
