@@ -3,6 +3,10 @@
 
 mod gen;
 
+/// The allocator the `ngxplay` binary uses, so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ngxplay_core::api::{analyze, route, RouteInputs};
 use ngxplay_core::check::CheckOptions;
