@@ -24,7 +24,7 @@ pub struct SocketGroup {
     /// The `default_server`, else the first server.
     pub default: ServerId,
     /// Whether a listen marked `default_server` was seen.
-    explicit_default: bool,
+    pub explicit_default: bool,
     /// Exact names: the first server (in config order) with each name.
     exact: FxHashMap<String, NameRef>,
     /// `*.x` and `.x` names by their dotted suffix `.x`: the first with each suffix.
@@ -46,6 +46,8 @@ pub struct NameMatch {
     pub server: ServerId,
     /// The name as written in the config.
     pub how: String,
+    /// Which rule matched: `exact name`, `leading wildcard`, `trailing wildcard` or `regex`.
+    pub kind: &'static str,
     pub span: Option<Span>,
     pub caps: Vec<String>,
     pub named: Vec<(String, String)>,
@@ -106,16 +108,16 @@ impl SocketGroup {
     /// Finds the server for `host` by exact name, longest leading wildcard, longest trailing wildcard, then the
     /// first matching regex; among equally good names the first in config order wins.
     pub fn find_by_name(&self, m: &Model, host: &str) -> Option<NameMatch> {
-        let found = |r: &NameRef| {
+        let found = |r: &NameRef, kind: &'static str| {
             let n = &m.servers[r.server].names[r.name];
-            NameMatch { server: r.server, how: n.name.clone(), span: Some(n.span), caps: Vec::new(), named: Vec::new() }
+            NameMatch { server: r.server, how: n.name.clone(), kind, span: Some(n.span), caps: Vec::new(), named: Vec::new() }
         };
         if let Some(r) = self.exact.get(host) {
-            return Some(found(r));
+            return Some(found(r, "exact name"));
         }
         if !self.leading_dot.is_empty() {
             if let Some(r) = self.leading_dot.get(&format!(".{host}")) {
-                return Some(found(r));
+                return Some(found(r, "leading wildcard"));
             }
         }
         for &len in &self.leading_lens {
@@ -124,7 +126,7 @@ impl SocketGroup {
                 continue;
             }
             if let Some(r) = self.leading.get(&host[host.len() - len..]) {
-                return Some(found(r));
+                return Some(found(r, "longest leading wildcard"));
             }
         }
         for &len in &self.trailing_lens {
@@ -132,14 +134,14 @@ impl SocketGroup {
                 continue;
             }
             if let Some(r) = self.trailing.get(&host[..len]) {
-                return Some(found(r));
+                return Some(found(r, "longest trailing wildcard"));
             }
         }
         for r in &self.regex {
             let n = &m.servers[r.server].names[r.name];
             if let Some(re) = &n.regex {
                 if let Match::Captures { numbered, named } = re.captures(host) {
-                    return Some(NameMatch { server: r.server, how: n.name.clone(), span: Some(n.span), caps: numbered, named });
+                    return Some(NameMatch { server: r.server, how: n.name.clone(), kind: "first matching regex", span: Some(n.span), caps: numbered, named });
                 }
             }
         }

@@ -10,6 +10,21 @@ const AUTO_REDIRECT: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "sc
 /// A regex location's numbered and named captures.
 pub type Captured = (Vec<String>, Vec<(String, String)>);
 
+/// One reason the search gave, kept small so the hot path only pushes ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// An `=` location equal to the URI: the search stops.
+    Exact(LocationId),
+    /// The longest matching prefix at one level.
+    Prefix(LocationId),
+    /// The longest prefix is `^~`, so that level's regexes are skipped.
+    NoRegex(LocationId),
+    RegexMiss(LocationId),
+    RegexHit(LocationId),
+    /// The regex ran out of its backtracking budget; it counts as not matching.
+    RegexTooComplex(LocationId),
+}
+
 /// What location lookup found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Found {
@@ -49,8 +64,8 @@ fn static_match(m: &Model, level: &[LocationId], uri: &str) -> (Option<LocationI
     (best, false, if same_len { None } else { auto })
 }
 
-/// Finds the location for `uri` among a server's top-level locations.
-pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
+/// Finds the location for `uri` among a server's top-level locations, noting in `why` how it got there.
+pub fn find(m: &Model, top: &[LocationId], uri: &str, why: &mut Vec<Why>) -> Found {
     let mut found: Option<LocationId> = None;
     let mut caps = None;
     let mut start: &[LocationId] = top;
@@ -61,7 +76,9 @@ pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
         loop {
             let (s, exact, auto) = static_match(m, level, uri);
             if exact {
-                return Found::Loc(s.unwrap_or_default(), caps);
+                let l = s.unwrap_or_default();
+                why.push(Why::Exact(l));
+                return Found::Loc(l, caps);
             }
             if let Some(a) = auto {
                 if s.is_none_or(|b| m.locations[b].pattern.len() < m.locations[a].pattern.len()) {
@@ -71,7 +88,9 @@ pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
             match s {
                 Some(p) => {
                     found = Some(p);
-                    levels.push((level, m.locations[p].modifier == Modifier::PrefixNoRegex));
+                    let noregex = m.locations[p].modifier == Modifier::PrefixNoRegex;
+                    why.push(if noregex { Why::NoRegex(p) } else { Why::Prefix(p) });
+                    levels.push((level, noregex));
                     level = &m.locations[p].children;
                 }
                 None => {
@@ -91,10 +110,15 @@ pub fn find(m: &Model, top: &[LocationId], uri: &str) -> Found {
                     continue;
                 }
                 if let Some(re) = &loc.regex {
-                    if let Match::Captures { numbered, named } = re.captures(uri) {
-                        regex_hit = Some(l);
-                        caps = Some((numbered, named));
-                        break 'outer;
+                    match re.captures(uri) {
+                        Match::Captures { numbered, named } => {
+                            why.push(Why::RegexHit(l));
+                            regex_hit = Some(l);
+                            caps = Some((numbered, named));
+                            break 'outer;
+                        }
+                        Match::NoMatch => why.push(Why::RegexMiss(l)),
+                        Match::TooComplex => why.push(Why::RegexTooComplex(l)),
                     }
                 }
             }
@@ -124,10 +148,29 @@ pub fn named(m: &Model, server: usize, name: &str) -> Option<LocationId> {
 }
 
 impl Run<'_, '_> {
+    /// Turns one reason of the location search into a trace step at that location.
+    fn explain(&mut self, m: &Model, w: Why) {
+        let (l, text) = match w {
+            Why::Exact(l) => (l, "exact match, the search stops"),
+            Why::Prefix(l) => (l, "longest prefix match"),
+            Why::NoRegex(l) => (l, "longest prefix match; ^~ stops the regex search"),
+            Why::RegexMiss(l) => (l, "regex tested: no match"),
+            Why::RegexHit(l) => (l, "regex tested: match, it wins over any prefix"),
+            Why::RegexTooComplex(l) => (l, "regex tested: gave up after too many backtracking steps, counted as no match"),
+        };
+        let loc = &m.locations[l];
+        self.step(["location ", &loc.label(), ": ", text].concat(), Some(loc.head));
+    }
+
     /// Finds the location for the current URI and switches the configuration to it.
     pub fn find_location_phase(&mut self) -> Flow {
         let m = self.model();
-        match find(m, &m.servers[self.server].locations, &self.uri) {
+        let mut why = Vec::new();
+        let found = find(m, &m.servers[self.server].locations, &self.uri, &mut why);
+        for w in why {
+            self.explain(m, w);
+        }
+        match found {
             Found::None => {
                 self.loc = None;
                 self.scope = m.servers[self.server].scope;
@@ -155,7 +198,7 @@ impl Run<'_, '_> {
                 let loc = &m.locations[l];
                 self.scope = loc.scope;
                 let label = loc.label();
-                let message = ["location ", &label, " matches \"", &self.uri, "\""].concat();
+                let message = ["location ", &label, " handles \"", &self.uri, "\""].concat();
                 self.res.location_block = Some(self.sim.block_ref(label, loc.head));
                 if let Some((numbered, named)) = caps {
                     self.caps = numbered;
@@ -206,7 +249,7 @@ mod tests {
     fn pick(conf: &str, uri: &str) -> String {
         let cfg = load_text(FileSet::default(), "nginx.conf", conf, None);
         let m = build(&cfg);
-        match find(&m, &m.servers[0].locations, uri) {
+        match find(&m, &m.servers[0].locations, uri, &mut Vec::new()) {
             Found::Loc(l, _) => m.locations[l].label(),
             Found::AutoRedirect(l) => format!("301 {}", m.locations[l].label()),
             Found::None => "none".into(),

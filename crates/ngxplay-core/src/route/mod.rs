@@ -9,7 +9,6 @@ pub mod inputs;
 mod location;
 mod md5crypt;
 mod proxy;
-pub mod proxy_uri;
 pub mod result;
 mod rewrite;
 pub mod server;

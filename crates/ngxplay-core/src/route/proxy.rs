@@ -197,11 +197,14 @@ impl Run<'_, '_> {
                 return u.split(' ').next().unwrap_or("").to_string();
             }
         }
+        let span = self.lookup("proxy_pass").map(|d| d.span);
         match &t.uri {
             None => {
                 if !self.internal {
+                    self.step("proxy_pass without a URI part: the request line's URI goes as the client sent it", span);
                     self.req.target.clone()
                 } else {
+                    self.step("proxy_pass without a URI part: the URI was changed, so the current $uri goes, escaped", span);
                     format!("{}{args}", escape(&self.uri, Escape::Uri))
                 }
             }
@@ -213,6 +216,8 @@ impl Run<'_, '_> {
                 match loc {
                     Some(l) if valid && !in_if && matches!(l.modifier, Modifier::Prefix | Modifier::PrefixNoRegex | Modifier::Exact) => {
                         let cut = if self.uri.starts_with(&l.pattern) { l.pattern.len() } else { 0 };
+                        let pattern = l.pattern.clone();
+                        self.step(["proxy_pass with a URI part: \"", &pattern, "\" is replaced by \"", base, "\""].concat(), span);
                         format!("{base}{}{args}", escape(&self.uri[cut..], Escape::Uri))
                     }
                     _ => format!("{}{args}", escape(&self.uri, Escape::Uri)),

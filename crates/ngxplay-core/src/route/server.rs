@@ -61,14 +61,16 @@ impl Run<'_, '_> {
         self.listen_ssl = m.servers[default].listens.iter().any(|l| l.port == port && l.ssl) || self.req.scheme == "https";
         match group.find_by_name(m, &host) {
             Some(found) => {
-                self.step(["server chosen by name \"", &found.how, "\" for host \"", &host, "\""].concat(), found.span);
+                let port_text = port.to_string();
+                self.step(["server \"", &found.how, "\" (", found.kind, ") on port ", &port_text, " for host \"", &host, "\""].concat(), found.span);
                 self.caps = found.caps;
                 self.named_caps = found.named;
                 Some(found.server)
             }
             None => {
                 let head = m.servers[default].head;
-                self.step(format!("no server name matches \"{host}\": the default server of port {port} answers"), Some(head));
+                let which = if group.explicit_default { "default_server" } else { "the first server" };
+                self.step(format!("no server name matches \"{host}\": {which} of port {port} answers"), Some(head));
                 Some(default)
             }
         }

@@ -244,6 +244,15 @@ impl<'s, 'a> Run<'s, 'a> {
         self.finish(flow);
     }
 
+    /// Says that the request goes round again, and how close it is to nginx's limit.
+    fn note_search_again(&mut self) {
+        if self.uri_changes <= MAX_URI_CHANGES {
+            let n = self.uri_changes.to_string();
+            let max = (MAX_URI_CHANGES).to_string();
+            self.step(["new URI \"", &self.uri, "\": the location search runs again (", &n, " of ", &max, " changes allowed)"].concat(), None);
+        }
+    }
+
     /// Runs location lookup, location rewrites, access and content, following URI changes.
     pub fn location_phases(&mut self) -> Flow {
         self.phases_from(Flow::Redirect)
@@ -272,6 +281,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 Flow::Next => {}
                 Flow::Redirect => {
                     self.uri_changes += 1;
+                    self.note_search_again();
                     continue;
                 }
                 other => return other,
@@ -280,6 +290,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 f @ (Flow::Internal | Flow::Named | Flow::Redirect) => {
                     self.uri_changes += 1;
                     self.internal = true;
+                    self.note_search_again();
                     entry = f;
                 }
                 other => return other,
