@@ -266,26 +266,31 @@ impl Run<'_, '_> {
         (host, out)
     }
 
-    /// FastCGI/uwsgi/SCGI parameters, evaluated.
-    fn params(&mut self, kind: &str) -> Vec<(String, String)> {
-        let m = self.model();
-        if kind == "fastcgi" {
-            if let Some(d) = self.lookup("fastcgi_split_path_info") {
-                if let Some(p) = d.args.first() {
-                    if let Some(re) = self.sim.regex(p, false) {
-                        if let crate::model::regex::Match::Captures { numbered, .. } = re.captures(&self.uri) {
-                            self.vars.insert("\u{0}fastcgi_script_name".into(), numbered.get(1).cloned().unwrap_or_default());
-                            self.vars.insert("\u{0}fastcgi_path_info".into(), numbered.get(2).cloned().unwrap_or_default());
-                        }
-                    }
-                }
-            }
-            if self.uri.ends_with('/') && !self.vars.contains_key("\u{0}fastcgi_script_name") {
-                if let Some(idx) = self.lookup("fastcgi_index").and_then(|d| d.args.first()).cloned() {
-                    self.vars.insert("\u{0}fastcgi_script_name".into(), format!("{}{idx}", self.uri));
+    /// `$fastcgi_script_name` and `$fastcgi_path_info` for the current URI and location, as nginx computes them
+    /// when first read: `fastcgi_split_path_info`'s two captures when it matches, else the whole URI; a URI
+    /// ending in `/` gets `fastcgi_index` appended to the script name.
+    pub fn fastcgi_split(&mut self) -> (String, String) {
+        let mut script = self.uri.clone();
+        let mut path_info = String::new();
+        if let Some(p) = self.lookup("fastcgi_split_path_info").and_then(|d| d.args.first()).cloned() {
+            if let Some(re) = self.sim.regex(&p, false) {
+                if let crate::model::regex::Match::Captures { numbered, .. } = re.captures(&self.uri) {
+                    script = numbered.get(1).cloned().unwrap_or_default();
+                    path_info = numbered.get(2).cloned().unwrap_or_default();
                 }
             }
         }
+        if script.ends_with('/') {
+            if let Some(idx) = self.lookup("fastcgi_index").and_then(|d| d.args.first()).cloned() {
+                script.push_str(&idx);
+            }
+        }
+        (script, path_info)
+    }
+
+    /// FastCGI/uwsgi/SCGI parameters, evaluated.
+    fn params(&mut self, kind: &str) -> Vec<(String, String)> {
+        let m = self.model();
         let dirs = m.lookup_all(self.scope, &format!("{kind}_param"));
         let mut out = Vec::new();
         for d in dirs {

@@ -346,8 +346,8 @@ impl Run<'_, '_> {
             }
             "proxy_host" => self.vars.get("\u{0}proxy_host").cloned().unwrap_or_default(),
             "proxy_port" => self.vars.get("\u{0}proxy_port").cloned().unwrap_or_default(),
-            "fastcgi_script_name" => self.vars.get("\u{0}fastcgi_script_name").cloned().unwrap_or_else(|| self.uri.clone()),
-            "fastcgi_path_info" => self.vars.get("\u{0}fastcgi_path_info").cloned().unwrap_or_default(),
+            "fastcgi_script_name" => self.fastcgi_split().0,
+            "fastcgi_path_info" => self.fastcgi_split().1,
             "uri_escaped" => escape(&self.uri, Escape::Uri),
             "connection" => self.sim.count.to_string(),
             "connection_requests" => "1".into(),
