@@ -15,6 +15,7 @@ pub mod lexer;
 pub mod load;
 pub mod model;
 pub mod parser;
+pub mod regex;
 pub mod route;
 pub mod span;
 pub mod vfs;
