@@ -3,8 +3,9 @@
 //! This is the only module that names engine types beyond the lexer and the dump splitter, so engine
 //! changes stop here.
 
-use ngxplay_core::api::{analyze, route, RouteInputs};
+use ngxplay_core::api::{analyze, route, Analysis, RouteInputs, RouteOutput};
 use ngxplay_core::check::CheckOptions;
+use ngxplay_core::{compare, expect};
 use ngxplay_core::diag::Diagnostic;
 use ngxplay_core::load::Config;
 use ngxplay_core::route::result::{BlockRef, RouteResult, UpstreamHit};
@@ -12,50 +13,67 @@ use ngxplay_core::span::Span;
 use ngxplay_core::vfs::FileSet;
 
 use crate::protocol::{
-    BlockView, Diag, Job, Outcome, Place, ResultView, Severity, StepView, UpstreamView,
+    BlockView, ChangeView, CheckView, CompareRow, CompareView, Diag, ExpectSummary, ExpectView, Job,
+    Outcome, Place, ResultView, Severity, StepView, UpstreamView,
 };
-use crate::workspace::{absolute_path, Workspace};
+use crate::workspace::{absolute_path, ConfigFile, Workspace};
 
 /// Shown instead of results when `nginx -t` would fail.
 pub const CONFIG_REJECTED: &str = "nginx would refuse to start with this config (see the errors under the editor), so no request is simulated.";
 
-/// Runs a job: check the config, then simulate every request.
+/// Runs a job: check the config, then simulate every request and check the expectations written on them;
+/// in compare mode, run the baseline files too and compare the two sets of results.
 pub fn run(job: &Job) -> Outcome {
     let ws = &job.workspace;
-    let tr = Translator {
-        root_path: ws.files.first().map(|f| absolute_path(&f.path)),
-    };
-    let opts = CheckOptions {
-        unresolvable: nxdomain_names(&ws.backends),
-        ..CheckOptions::default()
-    };
-    let (files, name, text) = file_set(ws);
-    let analysis = analyze(files, &name, &text, None, &opts);
-    let config = &analysis.config;
-    let test = &analysis.config_test;
+    // Expectations are blanked out (lines and offsets stay), so the simulator sees plain request lines.
+    let (requests, expectations, expect_diags) =
+        expect::parse_expectations(&ws.requests, "requests.txt");
+    let current = simulate(&ws.files, ws, &requests);
+    let tr = Translator::new(&ws.files);
+    let config = &current.analysis.config;
+    let test = &current.analysis.config_test;
     let mut diagnostics: Vec<Diag> = test
         .errors
         .iter()
         .chain(test.warnings.iter())
         .map(|d| tr.diag(config, d, "config"))
         .collect();
-    let out = route(
-        &analysis,
-        &RouteInputs {
-            requests: &ws.requests,
-            files: &ws.static_files,
-            backends: &ws.backends,
-        },
-    );
     diagnostics.extend(
-        out.diagnostics
+        expect_diags
             .iter()
+            .chain(current.out.diagnostics.iter())
             .map(|d| tr.diag(config, d, input_of(d))),
     );
+    let routed: &[RouteResult] = if test.ok { &current.out.results } else { &[] };
+    let outcomes = expect::evaluate(&expectations, routed);
+    let expect_summary = (!expectations.is_empty()).then(|| {
+        let s = expect::Summary::of(&outcomes);
+        ExpectSummary {
+            text: s.text(),
+            checks: s.checks,
+            checks_failed: s.checks_failed,
+            all_hold: s.all_hold(),
+        }
+    });
     let results = if test.ok {
-        Ok(out.results.iter().map(|r| tr.result(config, r)).collect())
+        let mut views: Vec<ResultView> = routed.iter().map(|r| tr.result(config, r)).collect();
+        // A line whose only item had a syntax error has nothing to check; its diagnostic says why.
+        for o in outcomes.iter().filter(|o| !o.checks.is_empty() || o.error.is_some()) {
+            if let Some(v) = views.iter_mut().find(|v| v.line == o.line) {
+                v.expect = Some(expect_view(o));
+            }
+        }
+        Ok(views)
     } else {
         Err(CONFIG_REJECTED.to_string())
+    };
+    let recorded = (!routed.is_empty()).then(|| expect::record(&ws.requests, routed));
+    let compare = match (&ws.baseline, job.compare) {
+        (Some(base), true) => Some(compare_with(base, ws, &requests, &current)),
+        (None, true) => Some(CompareView {
+            rows: Err("There is no baseline yet: save the current files as the baseline, or paste one.".into()),
+        }),
+        _ => None,
     };
     Outcome {
         id: job.id,
@@ -63,6 +81,92 @@ pub fn run(job: &Job) -> Outcome {
         diagnostics,
         results,
         millis: None,
+        expect_summary,
+        recorded,
+        compare,
+    }
+}
+
+/// One config's analysis and routing results.
+struct Simulation {
+    analysis: Analysis,
+    out: RouteOutput,
+}
+
+fn simulate(files: &[ConfigFile], ws: &Workspace, requests: &str) -> Simulation {
+    let opts = CheckOptions {
+        unresolvable: nxdomain_names(&ws.backends),
+        ..CheckOptions::default()
+    };
+    let (set, name, text) = file_set(files);
+    let analysis = analyze(set, &name, &text, None, &opts);
+    let out = route(
+        &analysis,
+        &RouteInputs {
+            requests,
+            files: &ws.static_files,
+            backends: &ws.backends,
+        },
+    );
+    Simulation { analysis, out }
+}
+
+/// Runs the baseline files with the same requests and lists every request with what changed.
+fn compare_with(base: &[ConfigFile], ws: &Workspace, requests: &str, current: &Simulation) -> CompareView {
+    let before = simulate(base, ws, requests);
+    let rows = if !before.analysis.config_test.ok {
+        Err("nginx -t would reject the baseline config, so there is nothing to compare against.".into())
+    } else if !current.analysis.config_test.ok {
+        Err("nginx -t would reject the current config (see the errors under the editor), so nothing is compared.".into())
+    } else {
+        Ok(compare::compare(&before.out.results, &current.out.results)
+            .into_iter()
+            .map(|d| CompareRow {
+                line: d.line,
+                status: current
+                    .out
+                    .results
+                    .iter()
+                    .find(|r| r.line == d.line)
+                    .and_then(|r| r.status),
+                request: d.request,
+                changes: d
+                    .changes
+                    .into_iter()
+                    .map(|c| ChangeView {
+                        field: c.field.name().to_string(),
+                        old: c.old,
+                        new: c.new,
+                    })
+                    .collect(),
+            })
+            .collect())
+    };
+    CompareView { rows }
+}
+
+fn expect_view(o: &expect::Outcome) -> ExpectView {
+    let mut checks: Vec<CheckView> = o
+        .checks
+        .iter()
+        .map(|c| CheckView {
+            field: c.field.name().to_string(),
+            expected: c.expected.clone(),
+            actual: expect::write_value(c.actual.as_deref()),
+            pass: c.pass,
+        })
+        .collect();
+    if let Some(e) = &o.error {
+        checks.push(CheckView {
+            field: "request".into(),
+            expected: "a result".into(),
+            actual: e.clone(),
+            pass: false,
+        });
+    }
+    ExpectView {
+        pass: o.pass(),
+        checks,
     }
 }
 
@@ -82,19 +186,22 @@ pub fn run_json_timed(text: &str, now: fn() -> f64) -> String {
             diagnostics: vec![],
             results: Err(format!("the engine worker could not read its job: {e}")),
             millis: None,
+            expect_summary: None,
+            recorded: None,
+            compare: None,
         },
     };
     serde_json::to_string(&outcome).unwrap_or_default()
 }
 
 /// The tabs as a file set (the first tab is the main file), plus the main file's name and text.
-fn file_set(ws: &Workspace) -> (FileSet, String, String) {
+fn file_set(tabs: &[ConfigFile]) -> (FileSet, String, String) {
     let mut files = FileSet::default();
-    for f in ws.files.iter().skip(1) {
+    for f in tabs.iter().skip(1) {
         let abs = absolute_path(&f.path);
         files.insert(&abs, &abs, f.text.clone());
     }
-    match ws.files.first() {
+    match tabs.first() {
         Some(f) => (files, f.path.clone(), f.text.clone()),
         None => (files, "nginx.conf".into(), String::new()),
     }
@@ -131,6 +238,12 @@ struct Translator {
 }
 
 impl Translator {
+    fn new(tabs: &[ConfigFile]) -> Self {
+        Translator {
+            root_path: tabs.first().map(|f| absolute_path(&f.path)),
+        }
+    }
+
     fn path(&self, config: &Config, file: ngxplay_core::FileId) -> String {
         if file == config.root {
             if let Some(p) = &self.root_path {
@@ -228,6 +341,7 @@ impl Translator {
             body: r.body.clone(),
             redirect: r.location.clone(),
             error: r.error.clone(),
+            expect: None,
             trace: r
                 .trace
                 .iter()
@@ -270,7 +384,9 @@ mod tests {
                 requests: requests.into(),
                 static_files: String::new(),
                 backends: String::new(),
+                baseline: None,
             },
+            compare: false,
         }
     }
 
@@ -322,6 +438,26 @@ mod tests {
             .expect("a location place");
         assert_eq!(loc.line, 7);
         assert_eq!(loc.path.as_deref(), Some("/etc/nginx/main.conf"));
+    }
+
+    #[test]
+    fn expectations_are_checked_per_line_and_their_errors_reported() {
+        let conf = "server {\n    listen 80;\n    location / { return 200 \"hi\"; }\n}\n";
+        let requests = "# a comment\nGET http://a/ => status 200, body hi\nGET http://a/x => status 404\nGET http://a/y => colour red\n";
+        let out = run(&job(&[("nginx.conf", conf)], requests));
+        let results = out.results.expect("results");
+        let verdicts: Vec<Option<bool>> = results.iter().map(|r| r.expect.as_ref().map(|e| e.pass)).collect();
+        assert_eq!(verdicts, [Some(true), Some(false), None]);
+        let failed = &results[1].expect.as_ref().expect("checks").checks[0];
+        assert_eq!((failed.expected.as_str(), failed.actual.as_str()), ("404", "200"));
+        assert_eq!(results[1].request, "GET http://a/x");
+        let s = out.expect_summary.expect("a summary");
+        assert_eq!(s.text, "2 of 3 expectations hold (1 request failing)");
+        let d = out.diagnostics.iter().find(|d| d.input == "requests").expect("a requests diagnostic");
+        assert_eq!(d.place.as_ref().map(|p| p.line), Some(4));
+        assert!(d.message.contains("colour"), "{}", d.message);
+        let recorded = out.recorded.expect("recorded");
+        assert!(recorded.starts_with("# a comment\nGET http://a/ => "), "{recorded}");
     }
 
     #[test]

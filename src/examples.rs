@@ -46,6 +46,7 @@ fn parse(src: &str) -> Option<Example> {
         requests: raw.requests,
         static_files: raw.static_files,
         backends: raw.backends,
+        baseline: None,
     };
     Some(Example {
         slug: raw.slug,
@@ -77,6 +78,7 @@ pub fn default_example() -> Example {
                 requests: String::new(),
                 static_files: String::new(),
                 backends: String::new(),
+                baseline: None,
             },
         })
 }
@@ -107,6 +109,7 @@ mod tests {
             let out = crate::engine::run(&crate::protocol::Job {
                 id: 1,
                 workspace: ex.workspace.clone(),
+                compare: false,
             });
             let errors: Vec<_> = out
                 .diagnostics
@@ -131,6 +134,7 @@ mod story_tests {
         crate::engine::run(&Job {
             id: 1,
             workspace: ex.workspace,
+            compare: false,
         })
         .results
         .expect("results")

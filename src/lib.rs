@@ -3,6 +3,7 @@
 pub mod components;
 pub mod engine;
 pub mod examples;
+pub mod exercises;
 pub mod gaps;
 pub mod highlight;
 pub mod protocol;

@@ -11,6 +11,9 @@ use crate::workspace::Workspace;
 pub struct Job {
     pub id: u64,
     pub workspace: Workspace,
+    /// Also run the workspace's baseline files and compare the two (compare mode).
+    #[serde(default)]
+    pub compare: bool,
 }
 
 /// A place in the config: the tab's absolute path and a 1-based line range.
@@ -87,6 +90,61 @@ pub struct ResultView {
     pub redirect: Option<String>,
     pub error: Option<String>,
     pub trace: Vec<StepView>,
+    /// The expectations written on the request's line, on the first result of that line.
+    #[serde(default)]
+    pub expect: Option<ExpectView>,
+}
+
+/// One expectation checked against a result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckView {
+    pub field: String,
+    pub expected: String,
+    /// What the result showed (`none` when it showed nothing there).
+    pub actual: String,
+    pub pass: bool,
+}
+
+/// The expectations of one request line and whether they hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectView {
+    pub pass: bool,
+    pub checks: Vec<CheckView>,
+}
+
+/// Totals over every expectation in the requests text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectSummary {
+    /// E.g. `12 of 13 expectations hold (1 request failing)`.
+    pub text: String,
+    pub checks: usize,
+    pub checks_failed: usize,
+    pub all_hold: bool,
+}
+
+/// One field that differs between the baseline and the current config, e.g. `upstream legacy → api`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeView {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// One request in compare mode; `changes` is empty when both configs route it alike.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareRow {
+    pub line: u32,
+    pub request: String,
+    /// The current config's status, for the row's badge.
+    pub status: Option<u16>,
+    pub changes: Vec<ChangeView>,
+}
+
+/// The answer to a compare job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareView {
+    /// `Err` says why nothing was compared (a config that nginx would reject, no baseline).
+    pub rows: Result<Vec<CompareRow>, String>,
 }
 
 /// The answer to a [`Job`].
@@ -100,4 +158,12 @@ pub struct Outcome {
     pub results: Result<Vec<ResultView>, String>,
     /// How long the engine took, in milliseconds, when the worker could measure it.
     pub millis: Option<u32>,
+    /// Present when some request line carries expectations.
+    #[serde(default)]
+    pub expect_summary: Option<ExpectSummary>,
+    /// The requests text with today's results written as expectations (the "record" button's text).
+    #[serde(default)]
+    pub recorded: Option<String>,
+    #[serde(default)]
+    pub compare: Option<CompareView>,
 }

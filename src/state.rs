@@ -21,6 +21,8 @@ pub struct Notice {
     pub link: Option<String>,
     /// Offer to bring back the workspace saved before this change.
     pub restore: bool,
+    /// Offer to undo the last "record expectations".
+    pub undo: bool,
 }
 
 impl Notice {
@@ -30,6 +32,7 @@ impl Notice {
             text: text.into(),
             link: None,
             restore: false,
+            undo: false,
         }
     }
 
@@ -39,6 +42,7 @@ impl Notice {
             text: text.into(),
             link: None,
             restore: false,
+            undo: false,
         }
     }
 }
@@ -59,6 +63,22 @@ pub enum InputTab {
     Backends,
 }
 
+/// What the right-hand pane is for: results of one config, or a comparison with the baseline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Results,
+    Compare,
+}
+
+/// The exercise being worked on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExerciseMode {
+    pub id: String,
+    /// How many hints are on screen.
+    pub hints_shown: usize,
+    pub solution_shown: bool,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AppState {
     pub ws: Workspace,
@@ -73,6 +93,13 @@ pub struct AppState {
     pub notice: Option<Notice>,
     pub input_tab: InputTab,
     pub engine_error: Option<String>,
+    pub view: View,
+    /// Whether the exercises gallery covers the panes.
+    pub gallery_open: bool,
+    pub exercise: Option<ExerciseMode>,
+    pub progress: crate::exercises::Progress,
+    /// The requests text before the last "record expectations", for undo.
+    pub undo_requests: Option<String>,
 }
 
 impl AppState {
@@ -87,7 +114,26 @@ impl AppState {
             notice,
             input_tab: InputTab::Requests,
             engine_error: None,
+            view: View::Results,
+            gallery_open: false,
+            exercise: None,
+            progress: Default::default(),
+            undo_requests: None,
         }
+    }
+
+    /// Whether the current outcome belongs to the current inputs.
+    pub fn fresh(&self) -> bool {
+        self.outcome.as_ref().is_some_and(|o| o.id == self.rev)
+    }
+
+    /// Whether the current exercise's goal is met by the current config.
+    pub fn solved(&self) -> bool {
+        self.exercise.is_some()
+            && self.fresh()
+            && self.outcome.as_ref().is_some_and(|o| {
+                o.config_ok && o.expect_summary.as_ref().is_some_and(|s| s.all_hold && s.checks > 0)
+            })
     }
 
     /// The tab a place points into, by absolute path.
@@ -124,6 +170,19 @@ pub enum Action {
     /// Show a place of the config: switch to its tab and select its lines.
     Reveal(Place),
     SetNotice(Option<Notice>),
+    SetView(View),
+    /// Make these files the "before" side of compare mode.
+    SetBaseline(Vec<ConfigFile>),
+    ClearBaseline,
+    /// Replace the requests text with the recorded one; the old text is kept for undo.
+    RecordExpectations(String),
+    UndoRecord,
+    SetGallery(bool),
+    /// Start an exercise with its workspace (the starting config or the learner's shared work).
+    OpenExercise(String, Workspace, Option<Notice>),
+    LeaveExercise,
+    RevealHint,
+    ShowSolution,
 }
 
 impl Reducible for AppState {
@@ -134,7 +193,12 @@ impl Reducible for AppState {
         let mut changed = true;
         match action {
             Action::EditActive(text) => match s.ws.files.get_mut(s.active) {
-                Some(f) if f.text != text => f.text = text,
+                Some(f) if f.text != text => {
+                    f.text = text;
+                    if let Some(ex) = &s.exercise {
+                        s.progress.entry(ex.id.clone()).or_default().attempted = true;
+                    }
+                }
                 _ => changed = false,
             },
             Action::SelectFile(i) => {
@@ -205,12 +269,20 @@ impl Reducible for AppState {
                 changed = false;
             }
             Action::Load(ws, notice) => {
+                s.view = if ws.baseline.is_some() {
+                    View::Compare
+                } else {
+                    View::Results
+                };
                 s.ws = ws;
                 s.active = 0;
                 s.focus = None;
                 s.selected = None;
                 s.outcome = None;
                 s.notice = notice;
+                s.exercise = None;
+                s.gallery_open = false;
+                s.undo_requests = None;
             }
             Action::EngineAnswer(out) => {
                 changed = false;
@@ -220,6 +292,13 @@ impl Reducible for AppState {
                 }
                 s.outcome = Some(Rc::new(out));
                 s.engine_error = None;
+                if s.solved() {
+                    if let Some(ex) = &s.exercise {
+                        let p = s.progress.entry(ex.id.clone()).or_default();
+                        p.solved = true;
+                        p.attempted = true;
+                    }
+                }
             }
             Action::EngineFailed(e) => {
                 changed = false;
@@ -260,6 +339,84 @@ impl Reducible for AppState {
             Action::SetNotice(n) => {
                 changed = false;
                 s.notice = n;
+            }
+            // The engine runs again when the view changes, because only compare mode runs the baseline.
+            Action::SetView(v) => {
+                changed = s.view != v;
+                s.view = v;
+                s.gallery_open = false;
+            }
+            Action::SetBaseline(files) => {
+                let n = files.len();
+                s.ws.baseline = Some(files);
+                s.view = View::Compare;
+                s.notice = Some(Notice::info(format!(
+                    "Baseline set ({n} file{}). Edit the config: requests that route differently are listed first.",
+                    if n == 1 { "" } else { "s" }
+                )));
+            }
+            Action::ClearBaseline => {
+                changed = s.ws.baseline.is_some();
+                s.ws.baseline = None;
+            }
+            Action::RecordExpectations(text) => {
+                if text == s.ws.requests {
+                    changed = false;
+                    s.notice = Some(Notice::info("The expectations already describe the current results."));
+                } else {
+                    s.undo_requests = Some(std::mem::replace(&mut s.ws.requests, text));
+                    let mut n = Notice::info("Recorded the current results as expectations on every request line.");
+                    n.undo = true;
+                    s.notice = Some(n);
+                }
+            }
+            Action::UndoRecord => match s.undo_requests.take() {
+                Some(old) => {
+                    s.ws.requests = old;
+                    s.notice = Some(Notice::info("Restored the requests as they were before recording."));
+                }
+                None => changed = false,
+            },
+            Action::SetGallery(open) => {
+                changed = false;
+                s.gallery_open = open;
+            }
+            Action::OpenExercise(id, ws, notice) => {
+                let hints = s.progress.get(&id).map(|p| p.hints_used).unwrap_or(0);
+                let solution = s.progress.get(&id).is_some_and(|p| p.solution_seen);
+                s.ws = ws;
+                s.active = 0;
+                s.focus = None;
+                s.selected = None;
+                s.outcome = None;
+                s.notice = notice;
+                s.view = View::Results;
+                s.gallery_open = false;
+                s.undo_requests = None;
+                s.exercise = Some(ExerciseMode {
+                    id,
+                    hints_shown: hints,
+                    solution_shown: solution,
+                });
+            }
+            Action::LeaveExercise => {
+                changed = false;
+                s.exercise = None;
+            }
+            Action::RevealHint => {
+                changed = false;
+                if let Some(ex) = s.exercise.as_mut() {
+                    ex.hints_shown += 1;
+                    let p = s.progress.entry(ex.id.clone()).or_default();
+                    p.hints_used = p.hints_used.max(ex.hints_shown);
+                }
+            }
+            Action::ShowSolution => {
+                changed = false;
+                if let Some(ex) = s.exercise.as_mut() {
+                    ex.solution_shown = true;
+                    s.progress.entry(ex.id.clone()).or_default().solution_seen = true;
+                }
             }
         }
         if changed {
@@ -365,6 +522,7 @@ mod tests {
             redirect: None,
             error: None,
             trace: vec![],
+            expect: None,
         };
         let out = Outcome {
             id: s.rev,
@@ -372,11 +530,78 @@ mod tests {
             diagnostics: vec![],
             results: Ok(vec![result]),
             millis: None,
+            expect_summary: None,
+            recorded: None,
+            compare: None,
         };
         let s = s.reduce(Action::EngineAnswer(out));
         assert_eq!(s.active, 0);
         let s = s.reduce(Action::SelectResult(Some(0)));
         assert_eq!((s.selected, s.active), (Some(0), 1));
+    }
+
+    fn run(s: &Rc<AppState>) -> Rc<AppState> {
+        let out = crate::engine::run(&crate::protocol::Job {
+            id: s.rev,
+            workspace: s.ws.clone(),
+            compare: s.view == View::Compare,
+        });
+        s.clone().reduce(Action::EngineAnswer(out))
+    }
+
+    #[test]
+    fn recording_expectations_can_be_undone() {
+        let s = run(&state());
+        let recorded = s.outcome.as_ref().and_then(|o| o.recorded.clone()).expect("recorded text");
+        assert!(recorded.contains(" => "), "{recorded}");
+        let before = s.ws.requests.clone();
+        let s = s.reduce(Action::RecordExpectations(recorded.clone()));
+        assert_eq!(s.ws.requests, recorded);
+        assert!(s.notice.as_ref().is_some_and(|n| n.undo));
+        let s = run(&s);
+        let summary = s.outcome.as_ref().and_then(|o| o.expect_summary.clone()).expect("a summary");
+        assert!(summary.all_hold && summary.checks > 0, "{summary:?}");
+        let s = s.reduce(Action::UndoRecord);
+        assert_eq!(s.ws.requests, before);
+    }
+
+    #[test]
+    fn solving_an_exercise_records_progress() {
+        let ex = crate::exercises::find("location-priority").expect("exercise");
+        let s = state().reduce(Action::OpenExercise(ex.id.clone(), crate::exercises::workspace(&ex, None), None));
+        let s = run(&s);
+        assert!(!s.solved());
+        let s = s.reduce(Action::RevealHint).reduce(Action::RevealHint);
+        let solution = crate::exercises::solution(&ex);
+        let s = s.reduce(Action::EditActive(solution[0].text.clone()));
+        assert!(!s.solved(), "the answer for the old text is stale");
+        let s = run(&s);
+        assert!(s.solved());
+        let p = &s.progress[&ex.id];
+        assert!(p.solved && p.attempted && !p.solution_seen);
+        assert_eq!(p.hints_used, 2);
+    }
+
+    #[test]
+    fn compare_mode_lists_what_a_change_does() {
+        let s = state();
+        let files = s.ws.files.clone();
+        let s = s.reduce(Action::SetBaseline(files));
+        assert_eq!(s.view, View::Compare);
+        let edited = s.ws.files[0].text.replace("location /api/", "location /api-v0/");
+        assert_ne!(edited, s.ws.files[0].text, "the example has a /api/ location");
+        let s = run(&s.reduce(Action::EditActive(edited)));
+        let rows = s
+            .outcome
+            .as_ref()
+            .and_then(|o| o.compare.clone())
+            .expect("a comparison")
+            .rows
+            .expect("rows");
+        assert!(rows.iter().any(|r| !r.changes.is_empty()), "{rows:?}");
+        assert!(rows.iter().any(|r| r.changes.is_empty()), "{rows:?}");
+        let s = s.reduce(Action::SetView(View::Results));
+        assert!(run(&s).outcome.as_ref().is_some_and(|o| o.compare.is_none()));
     }
 
     #[test]

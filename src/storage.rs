@@ -47,3 +47,34 @@ pub fn load_backup() -> Option<Workspace> {
     let text = store()?.get_item(BACKUP_KEY).ok().flatten()?;
     serde_json::from_str(&text).ok()
 }
+
+const PROGRESS_KEY: &str = "ngxplay.exercises.progress.v1";
+const CURRENT_EXERCISE_KEY: &str = "ngxplay.exercises.current.v1";
+
+/// The learner's progress on the exercises.
+pub fn load_progress() -> crate::exercises::Progress {
+    store()
+        .and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+pub fn save_progress(p: &crate::exercises::Progress) {
+    if let (Some(store), Ok(text)) = (store(), serde_json::to_string(p)) {
+        let _ = store.set_item(PROGRESS_KEY, &text);
+    }
+}
+
+/// The exercise the saved workspace belongs to, if any.
+pub fn load_current_exercise() -> Option<String> {
+    store()?.get_item(CURRENT_EXERCISE_KEY).ok().flatten()
+}
+
+pub fn save_current_exercise(id: Option<&str>) {
+    if let Some(store) = store() {
+        let _ = match id {
+            Some(id) => store.set_item(CURRENT_EXERCISE_KEY, id),
+            None => store.remove_item(CURRENT_EXERCISE_KEY),
+        };
+    }
+}

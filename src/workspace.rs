@@ -22,6 +22,9 @@ pub struct Workspace {
     /// `backends.txt` text: how backends behave.
     #[serde(default)]
     pub backends: String,
+    /// The "before" config files compare mode runs next to `files` (links made before compare mode lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Vec<ConfigFile>>,
 }
 
 impl Default for Workspace {
@@ -45,19 +48,11 @@ pub fn tab_path(abs: &str) -> String {
 impl Workspace {
     /// Checks the invariants a loaded or decoded workspace must meet.
     pub fn validate(&self) -> Result<(), String> {
-        if self.files.is_empty() {
-            return Err("it holds no config file".into());
+        validate_files(&self.files)?;
+        match &self.baseline {
+            Some(b) => validate_files(b).map_err(|e| format!("its baseline: {e}")),
+            None => Ok(()),
         }
-        let mut seen = std::collections::HashSet::new();
-        for f in &self.files {
-            if f.path.trim().is_empty() {
-                return Err("a file has an empty name".into());
-            }
-            if !seen.insert(absolute_path(&f.path)) {
-                return Err(format!("the file {} appears twice", f.path));
-            }
-        }
-        Ok(())
     }
 
     /// The index of the tab holding absolute path `abs`.
@@ -66,6 +61,23 @@ impl Workspace {
             .iter()
             .position(|f| absolute_path(&f.path) == abs)
     }
+}
+
+/// A file list is usable when it has a main file and no two files share a path.
+fn validate_files(files: &[ConfigFile]) -> Result<(), String> {
+        if files.is_empty() {
+            return Err("it holds no config file".into());
+        }
+        let mut seen = std::collections::HashSet::new();
+        for f in files {
+            if f.path.trim().is_empty() {
+                return Err("a file has an empty name".into());
+            }
+            if !seen.insert(absolute_path(&f.path)) {
+                return Err(format!("the file {} appears twice", f.path));
+            }
+        }
+        Ok(())
 }
 
 /// Checks a new file name against the others; returns the cleaned name.
@@ -112,6 +124,7 @@ mod tests {
             requests: String::new(),
             static_files: String::new(),
             backends: String::new(),
+            baseline: None,
         }
     }
 

@@ -8,45 +8,67 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::compare::ComparePanel;
 use crate::components::diagnostics::Diagnostics;
+use crate::components::exercise::{ExercisePanel, Gallery};
 use crate::components::editor::Editor;
 use crate::components::file_tabs::FileTabs;
 use crate::components::header::Header;
 use crate::components::help::Help;
 use crate::components::inputs::{ContextPanel, TextInput};
 use crate::components::notice::NoticeBar;
-use crate::components::results::Results;
+use crate::components::results::{ExpectBar, Results};
 use crate::components::trace::Trace;
-use crate::protocol::{Diag, Job, Outcome, Severity};
-use crate::state::{Action, AppState, Notice};
+use crate::protocol::{Diag, Job, Outcome, Place, Severity};
+use crate::share::Link;
+use crate::state::{Action, AppState, ExerciseMode, InputTab, Notice, View};
 use crate::worker_client::EngineWorker;
-use crate::workspace::{absolute_path, Workspace};
-use crate::{examples, share, storage};
+use crate::workspace::{absolute_path, tab_path, ConfigFile, Workspace};
+use crate::{examples, exercises, share, storage};
 
 /// Engine runs wait this long after the last edit.
 const RUN_DELAY_MS: u32 = 60;
 /// Autosave waits this long after the last edit.
 const SAVE_DELAY_MS: u32 = 150;
 
-/// The workspace to start with: a share link, else the saved work, else the first example.
+/// The workspace to start with: a share or exercise link, else the saved work (and the exercise it belongs to),
+/// else the first example.
 fn initial_state() -> AppState {
+    let progress = storage::load_progress();
     let saved = || storage::load().unwrap_or_default();
     let hash = web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default();
-    match share::decode(&hash) {
-        Ok(None) => AppState::new(saved(), None),
-        Ok(Some(ws)) => {
+    let mut state = match share::decode_link(&hash) {
+        Ok(None) => {
+            let mut s = AppState::new(saved(), None);
+            let current = storage::load_current_exercise().filter(|id| exercises::find(id).is_some());
+            if let (Some(id), Some(_)) = (current, storage::load()) {
+                let p = progress.get(&id).cloned().unwrap_or_default();
+                s.exercise = Some(ExerciseMode {
+                    id,
+                    hints_shown: p.hints_used,
+                    solution_shown: p.solution_seen,
+                });
+            }
+            s
+        }
+        Ok(Some(link)) => {
             storage::backup();
             clear_hash();
-            let mut n = Notice::info(
-                "Opened the workspace from the link. Your previous work was kept as a backup.",
-            );
-            n.restore = storage::load().is_some();
-            let mut s = AppState::new(ws, Some(n));
-            // A workspace from a link is new work: save it on the first run.
-            s.rev = 2;
-            s
+            let had_work = storage::load().is_some();
+            match opened(link) {
+                Ok(action) => {
+                    let mut s = (*Rc::new(AppState::new(saved(), None)).reduce(action)).clone();
+                    if let Some(n) = s.notice.as_mut() {
+                        n.restore = had_work;
+                    }
+                    // Work from a link is new work: save it on the first run.
+                    s.rev = 2;
+                    s
+                }
+                Err(e) => AppState::new(saved(), Some(Notice::error(e))),
+            }
         }
         Err(e) => {
             clear_hash();
@@ -57,6 +79,76 @@ fn initial_state() -> AppState {
                 ))),
             )
         }
+    };
+    state.progress = progress;
+    state
+}
+
+/// The action that opens a link's content, or why it cannot be opened.
+fn opened(link: Link) -> Result<Action, String> {
+    const KEPT: &str = "Your previous work was kept as a backup.";
+    match link {
+        Link::Workspace(ws) => {
+            let what = if ws.baseline.is_some() {
+                "Opened the comparison from the link."
+            } else {
+                "Opened the workspace from the link."
+            };
+            Ok(Action::Load(ws, Some(Notice::info(format!("{what} {KEPT}")))))
+        }
+        Link::Exercise(id, ws) => {
+            let ex = exercises::find(&id).ok_or_else(|| {
+                format!("The link names the exercise \"{id}\", which this version of ngxplay does not have.")
+            })?;
+            let notice = Notice::info(format!("Opened the exercise \"{}\" from the link. {KEPT}", ex.title));
+            let ws = exercises::workspace(&ex, ws.map(|w| w.files));
+            Ok(Action::OpenExercise(id, ws, Some(notice)))
+        }
+    }
+}
+
+/// Focuses a data textarea and selects one of its lines.
+fn select_input_line(testid: &str, line: u32) {
+    let Some(ta) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("[data-testid={testid}]")).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let value = ta.value();
+    let mut offset = 0u32;
+    let mut range = None;
+    for (i, l) in value.split('\n').enumerate() {
+        let len = l.encode_utf16().count() as u32;
+        if i + 1 == line as usize {
+            range = Some((offset, offset + len));
+            break;
+        }
+        offset += len + 1;
+    }
+    if let Some((a, b)) = range {
+        let _ = ta.focus();
+        let _ = ta.set_selection_range(a, b);
+        let line_px = 18;
+        ta.set_scroll_top(((line as i32 - 2) * line_px).max(0));
+    }
+}
+
+/// The baseline files from pasted text: `nginx -T` output is split, anything else is the main file.
+fn pasted_baseline(text: &str, main_path: &str) -> Vec<ConfigFile> {
+    match ngxplay_core::vfs::split_dump(text) {
+        Some(files) => files
+            .into_iter()
+            .map(|f| ConfigFile {
+                path: tab_path(&f.path),
+                text: f.text,
+            })
+            .collect(),
+        None => vec![ConfigFile {
+            path: main_path.to_string(),
+            text: text.to_string(),
+        }],
     }
 }
 
@@ -74,8 +166,8 @@ fn clear_hash() {
     }
 }
 
-/// The share URL for a workspace.
-fn share_url(ws: &Workspace) -> String {
+/// The share URL for a workspace, or for an exercise with the learner's work.
+fn share_url(ws: &Workspace, exercise: Option<&str>) -> String {
     let loc = web_sys::window().map(|w| w.location());
     let base = loc
         .map(|l| {
@@ -87,7 +179,10 @@ fn share_url(ws: &Workspace) -> String {
             )
         })
         .unwrap_or_default();
-    format!("{base}#{}", share::encode(ws))
+    match exercise {
+        Some(id) => format!("{base}#{}", share::encode_exercise(id, ws)),
+        None => format!("{base}#{}", share::encode(ws)),
+    }
 }
 
 /// Line classes for the active file: diagnostics, the selected result's blocks and trace, the focused lines.
@@ -173,11 +268,13 @@ pub fn app() -> Html {
         let ws = state.ws.clone();
         let worker = worker.clone();
         let dispatcher = state.dispatcher();
+        let compare = state.view == View::Compare;
         use_effect_with(state.rev, move |rev| {
             let rev = *rev;
             let job = Job {
                 id: rev,
                 workspace: ws.clone(),
+                compare,
             };
             *run_timer.borrow_mut() = Some(Timeout::new(RUN_DELAY_MS, move || worker.submit(&job)));
             // The first state is either saved already or a default that need not be stored.
@@ -193,6 +290,12 @@ pub fn app() -> Html {
         });
     }
 
+    // Exercise progress and the open exercise are saved as they change.
+    use_effect_with(state.progress.clone(), |p| storage::save_progress(p));
+    use_effect_with(state.exercise.as_ref().map(|e| e.id.clone()), |id| {
+        storage::save_current_exercise(id.as_deref())
+    });
+
     // A share link opened in this tab changes only the fragment, which does not reload the page.
     {
         let d = state.dispatcher();
@@ -201,15 +304,21 @@ pub fn app() -> Html {
                 let hash = web_sys::window()
                     .and_then(|w| w.location().hash().ok())
                     .unwrap_or_default();
-                match share::decode(&hash) {
+                match share::decode_link(&hash) {
                     Ok(None) => {}
-                    Ok(Some(ws)) => {
+                    Ok(Some(link)) => {
                         // The autosaved copy is at most one save delay behind the screen.
                         storage::backup();
                         clear_hash();
-                        let mut n = Notice::info("Opened the workspace from the link. Your previous work was kept as a backup.");
-                        n.restore = true;
-                        d.dispatch(Action::Load(ws, Some(n)));
+                        match opened(link) {
+                            Ok(mut action) => {
+                                if let Action::Load(_, Some(n)) | Action::OpenExercise(_, _, Some(n)) = &mut action {
+                                    n.restore = true;
+                                }
+                                d.dispatch(action);
+                            }
+                            Err(e) => d.dispatch(Action::SetNotice(Some(Notice::error(e)))),
+                        }
                     }
                     Err(e) => {
                         clear_hash();
@@ -265,7 +374,7 @@ pub fn app() -> Html {
     let oncopylink = {
         let state = state.clone();
         Callback::from(move |_| {
-            let url = share_url(&state.ws);
+            let url = share_url(&state.ws, state.exercise.as_ref().map(|e| e.id.as_str()));
             let copied = web_sys::window().map(|w| {
                 let _ = w.navigator().clipboard().write_text(&url);
             });
@@ -309,6 +418,82 @@ pub fn app() -> Html {
             None => d.dispatch(Action::SetNotice(Some(Notice::error(
                 "There is no backup to restore.",
             )))),
+        })
+    };
+    let all_exercises = use_memo((), |_| exercises::all());
+    let current_exercise = state
+        .exercise
+        .as_ref()
+        .and_then(|m| all_exercises.iter().find(|e| e.id == m.id).cloned());
+    let onopenexercise = {
+        let state = state.clone();
+        let all = all_exercises.clone();
+        Callback::from(move |id: String| {
+            let Some(ex) = all.iter().find(|e| e.id == id) else { return };
+            if state.exercise.as_ref().is_some_and(|m| m.id == id) {
+                state.dispatch(Action::SetGallery(false));
+                return;
+            }
+            storage::backup_workspace(&state.ws);
+            let mut n = Notice::info(format!(
+                "Exercise \u{201c}{}\u{201d}: edit the config until every expectation holds. Your previous work was kept as a backup.",
+                ex.title
+            ));
+            n.restore = true;
+            state.dispatch(Action::OpenExercise(id, exercises::workspace(ex, None), Some(n)));
+        })
+    };
+    let onresetexercise = {
+        let state = state.clone();
+        let ex = current_exercise.clone();
+        Callback::from(move |_| {
+            if let Some(ex) = &ex {
+                state.dispatch(Action::OpenExercise(
+                    ex.id.clone(),
+                    exercises::workspace(ex, None),
+                    Some(Notice::info("Started over with the original config.")),
+                ));
+            }
+        })
+    };
+    let onrecord = {
+        let state = state.clone();
+        Callback::from(move |_| {
+            let text = state
+                .outcome
+                .as_ref()
+                .filter(|o| o.id == state.rev)
+                .and_then(|o| o.recorded.clone());
+            if let Some(text) = text {
+                storage::backup_workspace(&state.ws);
+                state.dispatch(Action::RecordExpectations(text));
+            }
+        })
+    };
+    let onsetbaseline = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Action::SetBaseline(state.ws.files.clone())))
+    };
+    let onpastebaseline = {
+        let state = state.clone();
+        Callback::from(move |text: String| {
+            let main = state.ws.files[0].path.clone();
+            state.dispatch(Action::SetBaseline(pasted_baseline(&text, &main)))
+        })
+    };
+    let onrevealinput = {
+        let d = state.dispatcher();
+        Callback::from(move |p: Place| {
+            let (tab, testid) = match p.file.as_deref() {
+                Some("files.txt") => (Some(InputTab::StaticFiles), "static-files-input"),
+                Some("backends.txt") => (Some(InputTab::Backends), "backends-input"),
+                _ => (None, "requests-input"),
+            };
+            if let Some(tab) = tab {
+                d.dispatch(Action::SetInputTab(tab));
+            }
+            // After the tab has rendered.
+            Timeout::new(0, move || select_input_line(testid, p.line)).forget();
         })
     };
     let onhelp = {
@@ -395,17 +580,34 @@ pub fn app() -> Html {
         .as_ref()
         .and_then(|o| o.millis)
         .map(|ms| format!("{ms} ms"));
+    let in_exercise = current_exercise.is_some();
+    let compare_on = state.view == View::Compare;
+    let expect_summary = outcome.as_ref().filter(|_| !stale).and_then(|o| o.expect_summary.clone());
+    let can_record = !stale && outcome.as_ref().is_some_and(|o| o.recorded.is_some());
 
     html! {
         <div class="app" {onpaste} {onkeydown}>
-            <Header examples={all_examples.clone()} {onexample} {oncopylink} {onhelp} />
+            <Header examples={all_examples.clone()} {onexample} {oncopylink} {onhelp}
+                compare_on={compare_on && !state.gallery_open}
+                oncompare={{ let d = state.dispatcher(); let v = if compare_on && !state.gallery_open { View::Results } else { View::Compare };
+                    Callback::from(move |_| d.dispatch(Action::SetView(v))) }}
+                gallery_open={state.gallery_open}
+                onexercises={{ let d = state.dispatcher(); let open = !state.gallery_open; Callback::from(move |_| d.dispatch(Action::SetGallery(open))) }} />
             if let Some(n) = state.notice.clone() {
                 <NoticeBar notice={n} onrestore={onrestore}
+                    onundo={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::UndoRecord)) }}
                     ondismiss={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::SetNotice(None))) }} />
             }
             if let Some(e) = state.engine_error.clone() {
                 <div class="notice error" role="alert" data-testid="engine-error">{ e }</div>
             }
+            if state.gallery_open {
+                <main class="gallery-wrap">
+                    <Gallery exercises={all_exercises.clone()} progress={state.progress.clone()}
+                        current={state.exercise.as_ref().map(|e| e.id.clone())} onopen={onopenexercise.clone()}
+                        onclose={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::SetGallery(false))) }} />
+                </main>
+            } else {
             <main class="panes">
                 <section class="pane left" aria-label="Config">
                     <FileTabs
@@ -422,15 +624,38 @@ pub fn app() -> Html {
                     <Diagnostics items={config_diags} config_ok={outcome.as_ref().map(|o| o.config_ok)} onreveal={onreveal.clone()} />
                 </section>
                 <section class="pane right" aria-label="Requests and results">
+                    if let (Some(ex), Some(mode)) = (current_exercise.clone(), state.exercise.clone()) {
+                        <ExercisePanel solution={exercises::solution(&ex)} exercise={ex} {mode}
+                            summary={outcome.as_ref().filter(|_| !stale).and_then(|o| o.expect_summary.clone())}
+                            config_ok={outcome.as_ref().filter(|_| !stale).map(|o| o.config_ok)}
+                            solved={state.solved()}
+                            onhint={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::RevealHint)) }}
+                            onsolution={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::ShowSolution)) }}
+                            onreset={onresetexercise}
+                            onleave={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::LeaveExercise)) }}
+                            ongallery={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::SetGallery(true))) }} />
+                    }
                     <div class="section-head">
-                        <span class="section-title">{ "Requests" }</span>
-                        <span class="muted">{ "one per line: METHOD URL [field …]" }</span>
+                        if in_exercise {
+                            <span class="section-title">{ "Goal" }</span>
+                            <span class="muted">{ "these requests must get these results (read-only)" }</span>
+                        } else {
+                            <span class="section-title">{ "Requests" }</span>
+                            <span class="muted">{ "one per line: METHOD URL [field …] [=> expectations]" }</span>
+                        }
                     </div>
                     <TextInput value={AttrValue::from(state.ws.requests.clone())} testid="requests-input" label="Requests"
-                        placeholder="GET http://example.com/path header:Cookie=a=1" rows={6} oninput={dispatch(Action::SetRequests)} />
+                        placeholder="GET http://example.com/path header:Cookie=a=1 => status 200" rows={if in_exercise || compare_on { 4 } else { 6 }}
+                        oninput={dispatch(Action::SetRequests)} readonly={in_exercise} />
                     if !input_diags.is_empty() {
-                        <Diagnostics items={input_diags} config_ok={None::<bool>} title="Problems in the request and context lines" onreveal={Callback::noop()} />
+                        <Diagnostics items={input_diags} config_ok={None::<bool>} title="Problems in the request and context lines" onreveal={onrevealinput} />
                     }
+                    if compare_on {
+                        <ComparePanel baseline={state.ws.baseline.clone()} files={state.ws.files.clone()}
+                            compare={outcome.as_ref().and_then(|o| o.compare.clone())} {stale}
+                            {onsetbaseline} {onpastebaseline}
+                            onclear={{ let d = state.dispatcher(); Callback::from(move |_| d.dispatch(Action::ClearBaseline)) }} />
+                    } else {
                     <ContextPanel static_files={AttrValue::from(state.ws.static_files.clone())} backends={AttrValue::from(state.ws.backends.clone())}
                         tab={state.input_tab}
                         ontab={{ let d = state.dispatcher(); Callback::from(move |t| d.dispatch(Action::SetInputTab(t))) }}
@@ -440,12 +665,26 @@ pub fn app() -> Html {
                         if stale { <span class="muted" data-testid="running">{ "updating…" }</span> }
                         else if let Some(t) = timing { <span class="muted">{ t }</span> }
                     </div>
+                    if !in_exercise || expect_summary.is_some() {
+                        if in_exercise {
+                            if let Some(s) = expect_summary.clone() {
+                                <div class="expect-bar">
+                                    <span class={classes!("expect-summary", if s.all_hold { "ok" } else { "bad" })} data-testid="expect-summary"
+                                        data-pass={s.all_hold.to_string()}>{ if s.all_hold { "✓ " } else { "✗ " } }{ s.text }</span>
+                                </div>
+                            }
+                        } else {
+                            <ExpectBar summary={expect_summary.clone()} can_record={can_record} onrecord={onrecord} />
+                        }
+                    }
                     { results_view }
                     if let Some(r) = selected {
                         <Trace result={r} onreveal={onreveal.clone()} />
                     }
+                    }
                 </section>
             </main>
+            }
             <footer class="foot">
                 <span>{ "Runs entirely in your browser. Results model nginx 1.22.1 (Debian bookworm). " }</span>
                 <button class="link" data-testid="known-gaps-link"

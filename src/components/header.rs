@@ -1,4 +1,4 @@
-//! The top bar: title, examples gallery, share link and help.
+//! The top bar: title, examples gallery, compare mode, exercises, share link and help.
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -11,6 +11,10 @@ pub struct HeaderProps {
     pub onexample: Callback<usize>,
     pub oncopylink: Callback<()>,
     pub onhelp: Callback<()>,
+    pub compare_on: bool,
+    pub oncompare: Callback<()>,
+    pub gallery_open: bool,
+    pub onexercises: Callback<()>,
 }
 
 #[function_component(Header)]
@@ -47,6 +51,12 @@ pub fn header(props: &HeaderProps) -> Html {
                     }) }
                 </select>
             </label>
+            <button class={classes!("toggle", props.compare_on.then_some("on"))} data-testid="compare-toggle" aria-pressed={props.compare_on.to_string()}
+                onclick={{ let cb = props.oncompare.clone(); Callback::from(move |_| cb.emit(())) }}
+                title="Compare the current files with a saved 'before' version: which requests would route differently">{ "Compare" }</button>
+            <button class={classes!("toggle", props.gallery_open.then_some("on"))} data-testid="exercises-button" aria-pressed={props.gallery_open.to_string()}
+                onclick={{ let cb = props.onexercises.clone(); Callback::from(move |_| cb.emit(())) }}
+                title="Training exercises: fix a config until every expectation holds">{ "Exercises" }</button>
             <button class="primary" data-testid="copy-link" onclick={copy} title="Copy a link holding the whole workspace">{ "Copy link" }</button>
             <button data-testid="help-button" onclick={help}>{ "Help" }</button>
         </header>

@@ -13,6 +13,8 @@ pub struct TextInputProps {
     pub placeholder: AttrValue,
     pub rows: u32,
     pub oninput: Callback<String>,
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// A plain monospace textarea for a data text.
@@ -28,7 +30,7 @@ pub fn text_input(props: &TextInputProps) -> Html {
     html! {
         <textarea class="data" data-testid={props.testid.clone()} aria-label={props.label.clone()}
             placeholder={props.placeholder.clone()} rows={props.rows.to_string()} spellcheck="false"
-            autocomplete="off" autocapitalize="off" value={props.value.clone()} {oninput} />
+            autocomplete="off" autocapitalize="off" value={props.value.clone()} {oninput} readonly={props.readonly} />
     }
 }
 

@@ -9,6 +9,7 @@ pub struct NoticeProps {
     pub notice: Notice,
     pub ondismiss: Callback<()>,
     pub onrestore: Callback<()>,
+    pub onundo: Callback<()>,
 }
 
 #[function_component(NoticeBar)]
@@ -35,6 +36,9 @@ pub fn notice_bar(props: &NoticeProps) -> Html {
             <span class="notice-text">{ &n.text }</span>
             if let Some(link) = &n.link {
                 <input class="share-url" data-testid="share-url" readonly=true value={link.clone()} onfocus={select_all} aria-label="Share link" />
+            }
+            if n.undo {
+                <button data-testid="undo" onclick={{ let cb = props.onundo.clone(); Callback::from(move |_| cb.emit(())) }}>{ "Undo" }</button>
             }
             if n.restore {
                 <button data-testid="restore-backup" onclick={restore}>{ "Restore previous work" }</button>

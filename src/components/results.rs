@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::protocol::{BlockView, ResultView};
+use crate::protocol::{BlockView, ExpectSummary, ExpectView, ResultView};
 use crate::workspace::tab_path;
 
 #[derive(Properties, PartialEq)]
@@ -136,10 +136,14 @@ pub fn result_row(props: &ResultRowProps) -> Html {
         html! { <span class="detail muted" title="every backend contacted">{ format!("tried {}", tried.join(", ")) }</span> }
     });
     html! {
-        <div class={classes!("row", props.selected.then_some("selected"))} role="listitem" tabindex="0"
+        <div class={classes!("row", props.selected.then_some("selected"), r.expect.as_ref().map(|e| if e.pass { "exp-pass" } else { "exp-fail" }))}
+             role="listitem" tabindex="0"
              data-testid="result-row" aria-selected={props.selected.to_string()} {onclick} {onkeydown}>
             <span class={classes!("status", status_class(r.status))} data-testid="result-status">{ status }</span>
-            <span class="request" title={format!("requests line {}", r.line)}>{ &r.request }</span>
+            <span class="request" title={format!("requests line {}", r.line)}>
+                if let Some(e) = &r.expect { { expect_badge(e) } }
+                { &r.request }
+            </span>
             <span class="cells">
                 <span class="cell" title="server block">
                     <span class="k">{ "server" }</span>
@@ -166,6 +170,74 @@ pub fn result_row(props: &ResultRowProps) -> Html {
                 { detail }
                 { for retries }
             </span>
+            if let Some(e) = r.expect.as_ref().filter(|e| !e.pass) { { failed_checks(e) } }
+        </div>
+    }
+}
+
+/// The pass/fail mark in front of a request with expectations; its tooltip lists every check.
+fn expect_badge(e: &ExpectView) -> Html {
+    let title = e
+        .checks
+        .iter()
+        .map(|c| {
+            let mark = if c.pass { "✓" } else { "✗" };
+            format!("{mark} {} {}", c.field, c.expected)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (class, text, label) = if e.pass {
+        ("exp-badge pass", "✓", "expectations hold")
+    } else {
+        ("exp-badge fail", "✗", "expectations fail")
+    };
+    html! {
+        <span class={class} data-testid="result-expect" data-pass={e.pass.to_string()} {title} aria-label={label}>{ text }</span>
+    }
+}
+
+/// Expected against actual, one line per failing field.
+fn failed_checks(e: &ExpectView) -> Html {
+    html! {
+        <ul class="exp-fails" data-testid="expect-failures">
+            { for e.checks.iter().filter(|c| !c.pass).map(|c| html! {
+                <li data-testid="expect-failure" data-field={c.field.clone()}>
+                    <span class="k">{ &c.field }</span>
+                    <span class="exp-label">{ "expected" }</span><code class="exp-want">{ &c.expected }</code>
+                    <span class="exp-label">{ "got" }</span><code class="exp-got">{ &c.actual }</code>
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExpectBarProps {
+    pub summary: Option<ExpectSummary>,
+    /// Whether a recorded text is ready (results are current).
+    pub can_record: bool,
+    pub onrecord: Callback<()>,
+}
+
+/// "12 of 13 expectations hold" and the button that records today's results as expectations.
+#[function_component(ExpectBar)]
+pub fn expect_bar(props: &ExpectBarProps) -> Html {
+    let onclick = {
+        let cb = props.onrecord.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    html! {
+        <div class="expect-bar">
+            if let Some(s) = &props.summary {
+                <span class={classes!("expect-summary", if s.all_hold { "ok" } else { "bad" })} data-testid="expect-summary"
+                    data-pass={s.all_hold.to_string()}>
+                    { if s.all_hold { "✓ " } else { "✗ " } }{ &s.text }
+                </span>
+            }
+            <button class="small" data-testid="record-expectations" disabled={!props.can_record} {onclick}
+                title="Write each request's current result after it as `=> field value, …`, so later changes that alter it show up as failures">
+                { "Record current results as expectations" }
+            </button>
         </div>
     }
 }

@@ -330,4 +330,157 @@ export const tests = {
         assert.ok(pasteGap < 3000, `the main thread was blocked for ${pasteGap.toFixed(0)} ms after the paste`);
         assert.ok(typeGap < 600, `the main thread was blocked for ${typeGap.toFixed(0)} ms while typing`);
     },
+
+    async 'expectations show pass and fail, errors point at their line, and recording can be undone'({ base, newPage }) {
+        const page = await newPage();
+        await open(page, base);
+        await page.fill(EDITOR, SHOP);
+        const requests = 'GET http://shop.example.com/api/orders => upstream app, uri /v2/orders, status 200\n'
+            + 'GET http://shop.example.com/ => status 404\n'
+            + 'GET http://shop.example.com/x => colour red\n';
+        await page.fill(REQUESTS, requests);
+        await settled(page);
+        const marks = await page.$$eval('[data-testid=result-expect]', els => els.map(e => e.dataset.pass));
+        assert.deepEqual(marks, ['true', 'false']);
+        assert.equal(await page.textContent('[data-testid=expect-summary]'), '✗ 3 of 4 expectations hold (1 request failing)');
+        const failure = page.locator(ROW).nth(1).locator('[data-testid=expect-failure]');
+        assert.match(await failure.textContent(), /status\s*expected\s*404\s*got\s*200/);
+        // The syntax error is a diagnostic on line 3 of the requests; clicking it selects that line.
+        const diag = page.locator('[data-testid=diagnostic]').filter({ hasText: 'colour' });
+        assert.match(await diag.textContent(), /requests\.txt:3/);
+        await diag.locator('button').click();
+        await page.waitForFunction(() => document.activeElement?.dataset?.testid === 'requests-input', null, { timeout: 3000 });
+        const sel = await page.$eval(REQUESTS, ta => [document.activeElement === ta, ta.value.slice(ta.selectionStart, ta.selectionEnd)]);
+        assert.deepEqual(sel, [true, 'GET http://shop.example.com/x => colour red']);
+        // One click locks today's behaviour in; undo brings the old text back.
+        await page.click('[data-testid=record-expectations]');
+        const recorded = await page.inputValue(REQUESTS);
+        assert.match(recorded, /^GET http:\/\/shop\.example\.com\/ => .*status 200$/m);
+        await settled(page);
+        assert.match(await page.textContent('[data-testid=expect-summary]'), /^✓ \d+ of \d+ expectations hold$/);
+        assert.ok((await page.$$eval('[data-testid=result-expect]', els => els.map(e => e.dataset.pass))).every(p => p === 'true'));
+        await page.click('[data-testid=undo]');
+        assert.equal(await page.inputValue(REQUESTS), requests);
+    },
+
+    async 'solving an exercise: failing goals, a hint, the fix, Solved!, and progress survives a reload'({ base, newPage, shots }) {
+        const page = await newPage();
+        await open(page, base);
+        await page.click('[data-testid=exercises-button]');
+        await page.waitForSelector('[data-testid=exercise-list]');
+        assert.ok(await page.locator('[data-testid=exercise-item]').count() >= 13);
+        await page.click('[data-testid=exercise-item][data-id=location-priority]');
+        await settled(page);
+        assert.equal(await page.textContent('[data-testid=exercise-title]'), 'Which location wins?');
+        assert.equal(await page.getAttribute('[data-testid=exercise-status]', 'data-solved'), 'false');
+        assert.equal(await page.getAttribute('[data-testid=expect-summary]', 'data-pass'), 'false');
+        assert.ok((await page.$$eval('[data-testid=result-expect]', els => els.map(e => e.dataset.pass))).includes('false'));
+        assert.equal(await page.$eval(REQUESTS, ta => ta.readOnly), true, 'the goal cannot be edited');
+        // Hints come one at a time.
+        assert.equal(await page.locator('[data-testid=exercise-hint]').count(), 0);
+        await page.click('[data-testid=exercise-next-hint]');
+        assert.equal(await page.locator('[data-testid=exercise-hint]').count(), 1);
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: join(shots, 'exercise-light.png') });
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.screenshot({ path: join(shots, 'exercise-dark.png') });
+        await page.emulateMedia({ colorScheme: 'light' });
+        // The fix, typed into the config editor.
+        const fixed = (await page.inputValue(EDITOR))
+            .replace('location /health {', 'location = /health {')
+            .replace('location /static/ {', 'location ^~ /static/ {');
+        await page.fill(EDITOR, fixed);
+        await settled(page);
+        assert.equal(await page.getAttribute('[data-testid=exercise-status]', 'data-solved'), 'true');
+        assert.match(await page.textContent('[data-testid=exercise-status]'), /Solved!/);
+        assert.ok((await page.$$eval('[data-testid=result-expect]', els => els.map(e => e.dataset.pass))).every(p => p === 'true'));
+        await page.screenshot({ path: join(shots, 'exercise-solved-light.png') });
+        // The solution is shown only after a confirmation.
+        page.once('dialog', d => d.dismiss());
+        await page.click('[data-testid=exercise-show-solution]');
+        assert.equal(await page.locator('[data-testid=exercise-solution]').count(), 0);
+        await page.waitForTimeout(400);
+        await page.reload();
+        await page.waitForSelector('[data-testid=exercise-panel]');
+        await settled(page);
+        assert.equal(await page.getAttribute('[data-testid=exercise-status]', 'data-solved'), 'true');
+        assert.equal(await page.locator('[data-testid=exercise-hint]').count(), 1, 'the hint used stays shown');
+        page.once('dialog', d => d.accept());
+        await page.click('[data-testid=exercise-show-solution]');
+        assert.match(await page.textContent('[data-testid=exercise-solution]'), /location \^~ \/static\//);
+        await page.click('[data-testid=exercises-button]');
+        const item = page.locator('[data-testid=exercise-item][data-id=location-priority]');
+        assert.equal(await item.getAttribute('data-status'), 'solved');
+        assert.match(await item.textContent(), /Solved · 1 of 3 hints used · solution seen/);
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: join(shots, 'gallery-light.png') });
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.screenshot({ path: join(shots, 'gallery-dark.png') });
+    },
+
+    async 'compare mode: a routing change is listed first, with the diff, and the link reopens it'({ base, newPage, shots }) {
+        const settledCompare = async p => {
+            await p.waitForTimeout(30);
+            await p.waitForFunction(() => !document.querySelector('[data-testid=compare-running]')
+                && (document.querySelector('[data-testid=compare-list]') || document.querySelector('[data-testid=compare-message]')), null, { timeout: 15000 });
+        };
+        const changed = p => p.$$eval('[data-testid=compare-changed]', els => els.map(e => e.textContent));
+        const page = await newPage();
+        await open(page, base);
+        await page.fill(EDITOR, SHOP);
+        await page.fill(REQUESTS, 'GET http://shop.example.com/\nGET http://shop.example.com/api/orders\nGET http://shop.example.com/apix\n');
+        await settled(page);
+        await page.click('[data-testid=compare-toggle]');
+        assert.equal(await page.getAttribute('[data-testid=compare-toggle]', 'aria-pressed'), 'true');
+        await page.click('[data-testid=set-baseline]');
+        await settledCompare(page);
+        assert.equal((await changed(page)).length, 0);
+        assert.match(await page.textContent('[data-testid=compare-summary]'), /Every request routes as before/);
+        await page.fill(EDITOR, SHOP.replace('location /api/ {', 'location /api {'));
+        await settledCompare(page);
+        const first = await changed(page);
+        assert.equal(first.length, 2, first.join(' | '));
+        const order = await page.$$eval('[data-testid=compare-list] .crow', els => els.map(e => e.dataset.testid));
+        assert.deepEqual(order, ['compare-changed', 'compare-changed', 'compare-same'], 'changed requests come first');
+        assert.match(first[0], /\/api\/orders/);
+        assert.match(first[0], /uri\s*\/v2\/orders\s*→\s*\/v2\/\/orders/);
+        assert.match(first[1], /\/apix.*location\s*\/\s*→\s*\/api/s);
+        const diff = await page.textContent('[data-testid=compare-diff]');
+        assert.match(diff, /location \/api\/ \{/);
+        assert.match(diff, /location \/api \{/);
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: join(shots, 'compare-light.png') });
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await page.screenshot({ path: join(shots, 'compare-dark.png') });
+        await page.click('[data-testid=copy-link]');
+        const link = await page.inputValue('[data-testid=share-url]');
+        assert.match(link, /#s1=/);
+        const other = await newPage();
+        await other.goto(link);
+        await other.waitForSelector(EDITOR);
+        await settledCompare(other);
+        assert.equal(await other.getAttribute('[data-testid=compare-toggle]', 'aria-pressed'), 'true');
+        assert.deepEqual(await changed(other), first);
+        assert.equal(await other.textContent('[data-testid=compare-diff]'), diff);
+        assert.match(await noticeText(other), /Opened the comparison from the link/);
+    },
+
+    async 'an exercise link opens the exercise with the shared work'({ base, newPage }) {
+        const page = await newPage();
+        await open(page, base);
+        await page.click('[data-testid=exercises-button]');
+        await page.click('[data-testid=exercise-item][data-id=location-priority]');
+        await settled(page);
+        await page.fill(EDITOR, (await page.inputValue(EDITOR)).replace('location /health {', 'location = /health {'));
+        await settled(page);
+        await page.click('[data-testid=copy-link]');
+        const link = await page.inputValue('[data-testid=share-url]');
+        assert.match(link, /#exercise=location-priority&s1=/);
+        const other = await newPage();
+        await other.goto(link);
+        await other.waitForSelector('[data-testid=exercise-panel]');
+        await settled(other);
+        assert.match(await other.inputValue(EDITOR), /location = \/health \{/);
+        assert.equal(await other.getAttribute('[data-testid=exercise-status]', 'data-solved'), 'false');
+    },
 };

@@ -12,11 +12,14 @@ use yew::prelude::*;
 
 use ngxplay::components::diagnostics::{Diagnostics, DiagnosticsProps};
 use ngxplay::components::editor::{Editor, EditorProps};
-use ngxplay::components::results::{Results, ResultsProps};
+use ngxplay::components::compare::{CompareList, CompareListProps, FilesDiff, FilesDiffProps};
+use ngxplay::components::results::{ExpectBar, ExpectBarProps, Results, ResultsProps};
 use ngxplay::components::trace::{Trace, TraceProps};
 use ngxplay::protocol::{
-    BlockView, Diag, Job, Place, ResultView, Severity, StepView, UpstreamView,
+    BlockView, ChangeView, CheckView, CompareRow, Diag, ExpectSummary, ExpectView, Job, Place,
+    ResultView, Severity, StepView, UpstreamView,
 };
+use ngxplay::workspace::ConfigFile;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -221,6 +224,7 @@ fn sample_result() -> ResultView {
                 place: place(27),
             },
         ],
+        expect: None,
     }
 }
 
@@ -319,6 +323,7 @@ fn engine_adapter_runs_in_wasm() {
     let out = ngxplay::engine::run(&Job {
         id: 5,
         workspace: ws,
+        compare: false,
     });
     assert_eq!(out.id, 5);
     assert!(!out.config_ok);
@@ -334,4 +339,164 @@ fn share_links_round_trip_in_the_browser() {
     let link = ngxplay::share::encode(&ws);
     assert_eq!(ngxplay::share::decode(&link).unwrap(), Some(ws));
     assert!(ngxplay::share::decode(&link[..link.len() - 10]).is_err());
+}
+
+fn check(field: &str, expected: &str, actual: &str) -> CheckView {
+    CheckView {
+        field: field.into(),
+        expected: expected.into(),
+        actual: actual.into(),
+        pass: expected == actual,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn expectations_render_pass_and_fail_with_expected_and_actual() {
+    let root = mount_point(700);
+    let mut passing = sample_result();
+    passing.expect = Some(ExpectView {
+        pass: true,
+        checks: vec![check("status", "502", "502")],
+    });
+    let mut failing = sample_result();
+    failing.expect = Some(ExpectView {
+        pass: false,
+        checks: vec![
+            check("upstream", "legacy_reports", "legacy_reports"),
+            check("uri", "/v2/orders", "/api/v2/orders.json"),
+        ],
+    });
+    let plain = sample_result();
+    let props = ResultsProps {
+        results: vec![passing, failing, plain],
+        main_path: "/etc/nginx/nginx.conf".into(),
+        selected: None,
+        onselect: Callback::noop(),
+    };
+    yew::Renderer::<Results>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let rows = all(&root, "[data-testid=result-row]");
+    let pass_of = |row: &Element| {
+        row.query_selector("[data-testid=result-expect]")
+            .unwrap()
+            .and_then(|e| e.get_attribute("data-pass"))
+    };
+    assert_eq!(pass_of(&rows[0]).as_deref(), Some("true"));
+    assert_eq!(pass_of(&rows[1]).as_deref(), Some("false"));
+    assert_eq!(pass_of(&rows[2]), None, "a request without expectations has no mark");
+    assert!(all(&rows[0], "[data-testid=expect-failure]").is_empty());
+    let failures = all(&rows[1], "[data-testid=expect-failure]");
+    assert_eq!(failures.len(), 1, "only the failing field is listed");
+    assert_eq!(failures[0].get_attribute("data-field").as_deref(), Some("uri"));
+    assert_eq!(text(&failures[0], ".exp-want"), "/v2/orders");
+    assert_eq!(text(&failures[0], ".exp-got"), "/api/v2/orders.json");
+}
+
+#[wasm_bindgen_test]
+async fn the_expectation_bar_shows_the_summary_and_records() {
+    let root = mount_point(700);
+    let clicks = Rc::new(RefCell::new(0));
+    let sink = clicks.clone();
+    let props = ExpectBarProps {
+        summary: Some(ExpectSummary {
+            text: "12 of 13 expectations hold (1 request failing)".into(),
+            checks: 13,
+            checks_failed: 1,
+            all_hold: false,
+        }),
+        can_record: true,
+        onrecord: Callback::from(move |_| *sink.borrow_mut() += 1),
+    };
+    yew::Renderer::<ExpectBar>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(
+        text(&root, "[data-testid=expect-summary]"),
+        "✗ 12 of 13 expectations hold (1 request failing)"
+    );
+    let button: HtmlElement = root
+        .query_selector("[data-testid=record-expectations]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    button.click();
+    assert_eq!(*clicks.borrow(), 1);
+}
+
+fn compare_row(line: u32, changes: &[(&str, &str, &str)]) -> CompareRow {
+    CompareRow {
+        line,
+        request: format!("GET http://a.example/{line}"),
+        status: Some(200),
+        changes: changes
+            .iter()
+            .map(|(f, o, n)| ChangeView {
+                field: f.to_string(),
+                old: o.to_string(),
+                new: n.to_string(),
+            })
+            .collect(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_compare_list_puts_changed_requests_first() {
+    let root = mount_point(700);
+    let props = CompareListProps {
+        rows: vec![
+            compare_row(1, &[]),
+            compare_row(2, &[("location", "/api/", "/api"), ("uri", "/v2/x", "/v2//x")]),
+            compare_row(3, &[]),
+            compare_row(4, &[("status", "200", "404")]),
+        ],
+    };
+    yew::Renderer::<CompareList>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let order: Vec<(String, String)> = all(&root, ".crow")
+        .iter()
+        .map(|e| {
+            (
+                e.get_attribute("data-testid").unwrap_or_default(),
+                e.get_attribute("data-line").unwrap_or_default(),
+            )
+        })
+        .collect();
+    let want = [("compare-changed", "2"), ("compare-changed", "4"), ("compare-same", "1"), ("compare-same", "3")];
+    assert_eq!(
+        order,
+        want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>()
+    );
+    let changed = all(&root, "[data-testid=compare-changed]");
+    assert_eq!(text(&changed[0], "[data-field=uri] .old"), "/v2/x");
+    assert_eq!(text(&changed[0], "[data-field=uri] .new"), "/v2//x");
+    assert_eq!(text(&root, "[data-testid=compare-summary]"), "2 of 4 requests route differently.");
+}
+
+#[wasm_bindgen_test]
+async fn the_files_diff_marks_removed_and_added_lines() {
+    let root = mount_point(700);
+    let file = |path: &str, text: &str| ConfigFile {
+        path: path.into(),
+        text: text.into(),
+    };
+    let props = FilesDiffProps {
+        old: vec![
+            file("nginx.conf", "server {\n    location /api/ {\n    }\n}\n"),
+            file("conf.d/same.conf", "x;\n"),
+        ],
+        new: vec![
+            file("nginx.conf", "server {\n    location /api {\n    }\n}\n"),
+            file("conf.d/same.conf", "x;\n"),
+            file("conf.d/new.conf", "y;\n"),
+        ],
+    };
+    yew::Renderer::<FilesDiff>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let names: Vec<String> = all(&root, ".file-diff-name")
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["nginx.conf", "conf.d/new.conf (new file)"]);
+    assert_eq!(text(&root, ".dl.del .dt"), "    location /api/ {");
+    assert_eq!(text(&root, ".dl.add .dt"), "    location /api {");
 }

@@ -12,6 +12,7 @@ pub mod exercise;
 pub mod expect;
 pub mod fxhash;
 pub mod lexer;
+pub mod linediff;
 pub mod load;
 pub mod model;
 pub mod parser;
