@@ -9,7 +9,11 @@ pub const KNOWN_GAPS: &[&str] = &[
     "Only one worker process is modelled, so round-robin order is that of a single worker.",
     "DNS TTLs, HTTP/2 and HTTP/3 clients and dual-stack ipv6only=off are not modelled.",
     "Values that depend on the host or the clock ($hostname, $pid, $msec, $time_local) are placeholders.",
-    "Real application behaviour behind proxy_pass or fastcgi_pass is not simulated; PHP-FPM is emulated with its defaults.",
+    "Real application behaviour behind proxy_pass or fastcgi_pass is not simulated; PHP-FPM's own answers (404 \"File not found.\", 403 \"Access denied.\") are not emulated.",
+    "Chained and recursive error_page redirects that end in nginx's redirect-cycle 500 are not always reproduced.",
+    "Request-line and header size limits (414, 400 for large headers) and websocket upgrades (101) are not modelled.",
+    "Regexes: PCRE recursion, conditionals and verbs are not supported (such patterns never match here); only common PCRE compile errors are reported in PCRE's words.",
+    "nginx -t warnings about hash sizes (\"could not build optimal server_names_hash\") are not reported.",
     "Caching (proxy_cache) replays and gRPC responses are not simulated.",
     "Lua blocks are kept as opaque text and never run.",
 ];
