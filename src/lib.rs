@@ -10,5 +10,6 @@ pub mod protocol;
 pub mod share;
 pub mod state;
 pub mod storage;
+pub mod worker;
 pub mod worker_client;
 pub mod workspace;

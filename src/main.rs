@@ -1,4 +1,8 @@
-//! The ngxplay web app entry point: mounts the root component.
+//! The ngxplay web app entry point: mounts the root component on a page, or serves engine jobs in the web worker.
 fn main() {
-    yew::Renderer::<ngxplay::components::app::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<ngxplay::components::app::App>::new().render();
+    } else {
+        ngxplay::worker::serve();
+    }
 }

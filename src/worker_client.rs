@@ -10,8 +10,8 @@ use yew::Callback;
 
 use crate::protocol::{Job, Outcome};
 
-/// The loader script Trunk generates for the `worker` binary.
-pub const WORKER_URL: &str = "worker_loader.js";
+/// The module worker that starts the page's own wasm in engine mode (copied to dist/ by Trunk).
+pub const WORKER_URL: &str = "engine-worker.js";
 
 /// A job running longer than this is treated as a hang: the worker is replaced.
 const WATCHDOG_MS: u32 = 20_000;
@@ -64,7 +64,9 @@ impl EngineWorker {
     }
 
     fn spawn(&self) {
-        let worker = match Worker::new(WORKER_URL) {
+        let opts = web_sys::WorkerOptions::new();
+        opts.set_type(web_sys::WorkerType::Module);
+        let worker = match Worker::new_with_options(WORKER_URL, &opts) {
             Ok(w) => w,
             Err(e) => {
                 let cb = self.inner.borrow().on_error.clone();
