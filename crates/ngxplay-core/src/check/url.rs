@@ -60,6 +60,22 @@ pub fn atoi(s: &str) -> Option<i64> {
     s.parse::<i64>().ok()
 }
 
+/// A port, or for `listen` a range `a-b` whose first port is returned; a range must not run backwards.
+fn port_or_range(text: &str, listen: bool) -> Result<u32, &'static str> {
+    let (first, last) = match text.split_once('-') {
+        Some((a, b)) if listen => (a, Some(b)),
+        _ => (text, None),
+    };
+    let n = port_of(first)?;
+    if let Some(b) = last {
+        let last_port = port_of(b)?;
+        if last_port != 0 && n > last_port {
+            return Err("invalid port range");
+        }
+    }
+    Ok(n)
+}
+
 fn port_of(s: &str) -> Result<u32, &'static str> {
     match atoi(s) {
         Some(n) if (1..=65535).contains(&n) => Ok(n as u32),
@@ -88,19 +104,7 @@ fn parse_inet(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
         }
     }
     if let Some(p) = port {
-        let mut ptext = &text[p + 1..last];
-        let mut last_port = 0;
-        if mode.listen {
-            if let Some(d) = ptext.find('-') {
-                last_port = port_of(&ptext[d + 1..])?;
-                ptext = &ptext[..d];
-            }
-        }
-        let n = port_of(ptext)?;
-        if last_port != 0 && n > last_port {
-            return Err("invalid port range");
-        }
-        url.port = n;
+        url.port = port_or_range(&text[p + 1..last], mode.listen)?;
         last = p;
     } else {
         if uri.is_none() && mode.listen {
@@ -186,19 +190,7 @@ fn parse_inet6(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
     }
     let rest = &rest[..last];
     if let Some(p) = rest.strip_prefix(':') {
-        let mut ptext = p;
-        let mut last_port = 0;
-        if mode.listen {
-            if let Some(d) = ptext.find('-') {
-                last_port = port_of(&ptext[d + 1..])?;
-                ptext = &ptext[..d];
-            }
-        }
-        let n = port_of(ptext)?;
-        if last_port != 0 && n > last_port {
-            return Err("invalid port range");
-        }
-        url.port = n;
+        url.port = port_or_range(p, mode.listen)?;
     } else if !rest.is_empty() {
         return Err("invalid host");
     } else {
