@@ -1,4 +1,4 @@
 // The engine's web worker: it loads the page's own wasm, whose main() serves engine jobs when there is no window.
-import init from './ngxplay.js';
+import init from './ngxplay-web.js';
 
-init({ module_or_path: new URL('./ngxplay_bg.wasm', import.meta.url) });
+init({ module_or_path: new URL('./ngxplay-web_bg.wasm', import.meta.url) });
