@@ -8,6 +8,7 @@ use ngxplay_core::check::CheckOptions;
 use ngxplay_core::{compare, expect};
 use ngxplay_core::diag::Diagnostic;
 use ngxplay_core::load::Config;
+use ngxplay_core::route::inputs::parse_backends;
 use ngxplay_core::route::result::{BlockRef, RouteResult, UpstreamHit};
 use ngxplay_core::span::Span;
 use ngxplay_core::vfs::FileSet;
@@ -95,7 +96,7 @@ struct Simulation {
 
 fn simulate(files: &[ConfigFile], ws: &Workspace, requests: &str) -> Simulation {
     let opts = CheckOptions {
-        unresolvable: nxdomain_names(&ws.backends),
+        unresolvable: parse_backends(&ws.backends, "backends.txt").0.nxdomain_names(),
         ..CheckOptions::default()
     };
     let (set, name, text) = file_set(files);
@@ -205,20 +206,6 @@ fn file_set(tabs: &[ConfigFile]) -> (FileSet, String, String) {
         Some(f) => (files, f.path.clone(), f.text.clone()),
         None => (files, "nginx.conf".into(), String::new()),
     }
-}
-
-/// The keys `backends.txt` marks `nxdomain`: names the checker must treat as unresolvable.
-fn nxdomain_names(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .filter_map(|l| {
-            let mut words = l.split_whitespace();
-            let key = words.next()?;
-            words
-                .any(|w| w == "nxdomain")
-                .then(|| key.rsplit('/').next().unwrap_or(key).to_string())
-        })
-        .collect()
 }
 
 /// Which input a route diagnostic is about, from the file name it carries.
@@ -458,13 +445,5 @@ mod tests {
         assert!(d.message.contains("colour"), "{}", d.message);
         let recorded = out.recorded.expect("recorded");
         assert!(recorded.starts_with("# a comment\nGET http://a/ => "), "{recorded}");
-    }
-
-    #[test]
-    fn nxdomain_keys_are_collected() {
-        assert_eq!(
-            nxdomain_names("a.example nxdomain\napi/b.example:80 nxdomain # x\nc down\n"),
-            ["a.example", "b.example:80"]
-        );
     }
 }

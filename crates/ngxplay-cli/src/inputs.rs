@@ -5,6 +5,7 @@ use std::path::Path;
 
 use ngxplay_core::api::{analyze, Analysis};
 use ngxplay_core::check::{CheckOptions, Profile};
+use ngxplay_core::route::inputs::parse_backends;
 use ngxplay_core::{Context, FileSet};
 
 use crate::args::{ConfigArgs, ContextArg, ProfileArg};
@@ -38,7 +39,7 @@ pub fn load(args: &ConfigArgs) -> Result<Analysis, String> {
         add_tree(&mut files, dir, "")?;
     }
     let unresolvable = match &args.backends {
-        Some(p) => nxdomain_names(&read_text(p)?),
+        Some(p) => parse_backends(&read_text(p)?, &p.to_string_lossy()).0.nxdomain_names(),
         None => Vec::new(),
     };
     let profile = match args.profile {
@@ -54,16 +55,4 @@ pub fn load(args: &ConfigArgs) -> Result<Analysis, String> {
     let name = args.config.to_string_lossy().into_owned();
     let opts = CheckOptions { profile, unresolvable };
     Ok(analyze(files, &name, &text, context, &opts))
-}
-
-/// The keys of a backends file marked `nxdomain`.
-fn nxdomain_names(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .filter_map(|l| {
-            let mut words = l.split_whitespace();
-            let key = words.next()?;
-            words.any(|w| w == "nxdomain").then(|| key.to_string())
-        })
-        .collect()
 }

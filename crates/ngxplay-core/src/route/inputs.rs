@@ -476,6 +476,11 @@ impl Backends {
     }
 
     /// Whether a host name does not resolve: marked `nxdomain`, or under `.invalid`.
+    /// The names marked `nxdomain`, which the checker must treat as unresolvable; an `upstream/server` key gives its server.
+    pub fn nxdomain_names(&self) -> Vec<String> {
+        self.entries.iter().filter(|(_, a)| a.nxdomain).map(|(k, _)| k.rsplit('/').next().unwrap_or(k).to_string()).collect()
+    }
+
     pub fn is_nxdomain(&self, host: &str) -> bool {
         let h = host.to_ascii_lowercase();
         h.ends_with(".invalid") || self.entries.iter().any(|(k, a)| a.nxdomain && k.eq_ignore_ascii_case(&h))
@@ -516,6 +521,12 @@ pub fn parse_backends(text: &str, file_name: &str) -> (Backends, Vec<Diagnostic>
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nxdomain_keys_are_collected() {
+        let (b, _) = super::parse_backends("a.example nxdomain\napi/b.example:80 nxdomain # x\nc down\n", "backends.txt");
+        assert_eq!(b.nxdomain_names(), ["a.example", "b.example:80"]);
+    }
+
     use super::*;
 
     #[test]
