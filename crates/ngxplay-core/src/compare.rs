@@ -1,23 +1,17 @@
 //! Comparing two configs' results for the same requests: which requests would route differently after a change.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::expect::{join_values, Field};
 use crate::route::result::RouteResult;
 
-/// The fields whose change counts as a different outcome, in the order they are reported.
-pub const COMPARED: [Field; 10] = [
-    Field::Vhost,
-    Field::Location,
-    Field::Upstream,
-    Field::Server,
-    Field::Uri,
-    Field::Host,
-    Field::File,
-    Field::Body,
-    Field::Redirect,
-    Field::Status,
-];
+/// The fields whose change counts as a different outcome, in the order they are reported: every expectation field
+/// but `source`, which only restates where the others came from.
+fn compared() -> impl Iterator<Item = Field> {
+    Field::ALL.into_iter().filter(|f| *f != Field::Source)
+}
 
 /// One field that differs, written like expectation values (`none` for nothing).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,18 +32,20 @@ pub struct RequestDiff {
 
 /// Every request line that has results in either set, in line order, with what changed.
 pub fn compare(old: &[RouteResult], new: &[RouteResult]) -> Vec<RequestDiff> {
-    let mut lines: Vec<u32> = old.iter().chain(new.iter()).map(|r| r.line).collect();
-    lines.sort_unstable();
-    lines.dedup();
-    lines
+    // Results grouped by request line once, keeping each side's order within a line.
+    let mut by_line: BTreeMap<u32, (Vec<&RouteResult>, Vec<&RouteResult>)> = BTreeMap::new();
+    for r in old {
+        by_line.entry(r.line).or_default().0.push(r);
+    }
+    for r in new {
+        by_line.entry(r.line).or_default().1.push(r);
+    }
+    by_line
         .into_iter()
-        .map(|line| {
-            let a: Vec<&RouteResult> = old.iter().filter(|r| r.line == line).collect();
-            let b: Vec<&RouteResult> = new.iter().filter(|r| r.line == line).collect();
+        .map(|(line, (a, b))| {
             let request = a.first().or(b.first()).map(|r| r.request.clone()).unwrap_or_default();
-            let changes = COMPARED
-                .iter()
-                .filter_map(|&field| {
+            let changes = compared()
+                .filter_map(|field| {
                     let old = values(field, &a);
                     let new = values(field, &b);
                     (old != new).then_some(FieldChange { field, old, new })
