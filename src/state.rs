@@ -185,6 +185,21 @@ pub enum Action {
     ShowSolution,
 }
 
+impl AppState {
+    /// Replaces the workspace (an example, a link, an exercise) and forgets what belonged to the old one.
+    fn switch_to(&mut self, ws: Workspace, notice: Option<Notice>, view: View) {
+        self.ws = ws;
+        self.active = 0;
+        self.focus = None;
+        self.selected = None;
+        self.outcome = None;
+        self.notice = notice;
+        self.view = view;
+        self.gallery_open = false;
+        self.undo_requests = None;
+    }
+}
+
 impl Reducible for AppState {
     type Action = Action;
 
@@ -269,20 +284,13 @@ impl Reducible for AppState {
                 changed = false;
             }
             Action::Load(ws, notice) => {
-                s.view = if ws.baseline.is_some() {
+                let view = if ws.baseline.is_some() {
                     View::Compare
                 } else {
                     View::Results
                 };
-                s.ws = ws;
-                s.active = 0;
-                s.focus = None;
-                s.selected = None;
-                s.outcome = None;
-                s.notice = notice;
+                s.switch_to(ws, notice, view);
                 s.exercise = None;
-                s.gallery_open = false;
-                s.undo_requests = None;
             }
             Action::EngineAnswer(out) => {
                 changed = false;
@@ -384,15 +392,7 @@ impl Reducible for AppState {
             Action::OpenExercise(id, ws, notice) => {
                 let hints = s.progress.get(&id).map(|p| p.hints_used).unwrap_or(0);
                 let solution = s.progress.get(&id).is_some_and(|p| p.solution_seen);
-                s.ws = ws;
-                s.active = 0;
-                s.focus = None;
-                s.selected = None;
-                s.outcome = None;
-                s.notice = notice;
-                s.view = View::Results;
-                s.gallery_open = false;
-                s.undo_requests = None;
+                s.switch_to(ws, notice, View::Results);
                 s.exercise = Some(ExerciseMode {
                     id,
                     hints_shown: hints,
