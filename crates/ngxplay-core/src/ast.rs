@@ -39,11 +39,12 @@ pub struct Directive {
     pub args: Vec<Word>,
     /// The `;` or `{` that ended the directive; nginx reports its line.
     pub term: Span,
-    pub block: Option<Block>,
+    /// Boxed, like the rare fields below, so that every node stays small: the parser moves nodes around.
+    pub block: Option<Box<Block>>,
     /// The opaque body of a `*_by_lua_block`.
     pub lua: Option<Span>,
     /// Set by the loader on `include` directives.
-    pub include: Option<Include>,
+    pub include: Option<Box<Include>>,
 }
 
 impl Directive {

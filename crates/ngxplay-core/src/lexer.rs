@@ -36,6 +36,8 @@ pub struct Token {
     pub end: u32,
     /// For `Quoted`: whether the closing quote is missing.
     pub unterminated: bool,
+    /// For `Word`: whether it holds a `\` escape, so its value differs from its text.
+    pub escaped: bool,
 }
 
 impl Token {
@@ -57,9 +59,11 @@ fn comment(i: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 /// A bare word: runs until whitespace, `;` or `{`; `\` protects the next byte and `${` does not open a block.
-fn bare_word(i: &[u8]) -> IResult<&[u8], &[u8]> {
+/// Also says whether the word holds a `\`.
+fn bare_word(i: &[u8]) -> IResult<&[u8], (&[u8], bool)> {
     let mut n = 0;
     let mut variable = false;
+    let mut escaped = false;
     while n < i.len() {
         let c = i[n];
         if c == b'{' && variable {
@@ -70,6 +74,7 @@ fn bare_word(i: &[u8]) -> IResult<&[u8], &[u8]> {
         variable = false;
         match c {
             b'\\' => {
+                escaped = true;
                 n = (n + 2).min(i.len());
                 continue;
             }
@@ -82,7 +87,7 @@ fn bare_word(i: &[u8]) -> IResult<&[u8], &[u8]> {
     if n == 0 {
         return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::TakeWhile1)));
     }
-    Ok((&i[n..], &i[..n]))
+    Ok((&i[n..], (&i[..n], escaped)))
 }
 
 /// A quoted word including its quotes; an unterminated one runs to the end of input.
@@ -112,20 +117,21 @@ fn punct(i: &[u8]) -> IResult<&[u8], (TokenKind, &[u8])> {
     Ok((rest, (kind, &i[..1])))
 }
 
+/// A token's kind and text, plus its flag: `unterminated` for a quoted word, `escaped` for a bare one.
 fn token(i: &[u8]) -> IResult<&[u8], (TokenKind, &[u8], bool)> {
     // The first byte decides the token's class, so only that class's parser runs; `alt` covers the rest.
     match i.first() {
         Some(c) if is_space(*c) => return space(i).map(|(r, t)| (r, (TokenKind::Space, t, false))),
         Some(b';' | b'{' | b'}') => return punct(i).map(|(r, (k, t))| (r, (k, t, false))),
         Some(b'#' | b'"' | b'\'') | None => {}
-        Some(_) => return bare_word(i).map(|(r, t)| (r, (TokenKind::Word, t, false))),
+        Some(_) => return bare_word(i).map(|(r, (t, e))| (r, (TokenKind::Word, t, e))),
     }
     alt((
         |i| space(i).map(|(r, t)| (r, (TokenKind::Space, t, false))),
         |i| comment(i).map(|(r, t)| (r, (TokenKind::Comment, t, false))),
         |i| punct(i).map(|(r, (k, t))| (r, (k, t, false))),
         |i| quoted(i).map(|(r, (t, u))| (r, (TokenKind::Quoted, t, u))),
-        |i| bare_word(i).map(|(r, t)| (r, (TokenKind::Word, t, false))),
+        |i| bare_word(i).map(|(r, (t, e))| (r, (TokenKind::Word, t, e))),
     ))(i)
 }
 
@@ -149,19 +155,31 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token, or `None` at the end of input.
+    #[inline(always)]
     pub fn next_token(&mut self) -> Option<Token> {
         let rest = &self.src[self.pos..];
         if rest.is_empty() {
             return None;
         }
-        let (kind, len, unterminated) = match token(rest) {
-            Ok((_, (kind, text, unterminated))) => (kind, text.len(), unterminated),
+        let (kind, len, flag) = match token(rest) {
+            Ok((_, (kind, text, flag))) => (kind, text.len(), flag),
             // Unreachable in practice: every byte starts some token. Treat it as a one-byte word.
-            Err(_) => (TokenKind::Word, 1, false),
+            Err(_) => (TokenKind::Word, 1, rest[0] == b'\\'),
         };
         let start = self.pos;
         self.pos += len;
-        Some(Token { kind, start: start as u32, end: self.pos as u32, unterminated })
+        let (unterminated, escaped) = if kind == TokenKind::Quoted { (flag, false) } else { (false, flag) };
+        Some(Token { kind, start: start as u32, end: self.pos as u32, unterminated, escaped })
+    }
+
+    /// The next token that is not whitespace, and whether whitespace came before it; the parser's fast path.
+    #[inline(always)]
+    pub fn next_solid_token(&mut self) -> Option<(Token, bool)> {
+        let start = self.pos;
+        while self.pos < self.src.len() && is_space(self.src[self.pos]) {
+            self.pos += 1;
+        }
+        self.next_token().map(|t| (t, self.pos > start && t.start as usize > start))
     }
 
     /// The next byte, without consuming it.
@@ -181,7 +199,7 @@ impl<'a> Lexer<'a> {
                 b'{' => depth += 1,
                 b'}' if depth == 0 => {
                     self.pos = i + 1;
-                    return (Token { kind: TokenKind::Lua, start: start as u32, end: i as u32, unterminated: false }, true);
+                    return (Token { kind: TokenKind::Lua, start: start as u32, end: i as u32, unterminated: false, escaped: false }, true);
                 }
                 b'}' => depth -= 1,
                 b'"' | b'\'' => {
@@ -212,7 +230,7 @@ impl<'a> Lexer<'a> {
             i += 1;
         }
         self.pos = s.len();
-        (Token { kind: TokenKind::Lua, start: start as u32, end: s.len() as u32, unterminated: true }, false)
+        (Token { kind: TokenKind::Lua, start: start as u32, end: s.len() as u32, unterminated: true, escaped: false }, false)
     }
 }
 
@@ -308,7 +326,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     let (body, closed) = lx.skip_lua_block();
                     out.push(body);
                     if closed {
-                        out.push(Token { kind: TokenKind::RBrace, start: body.end, end: body.end + 1, unterminated: false });
+                        out.push(Token { kind: TokenKind::RBrace, start: body.end, end: body.end + 1, unterminated: false, escaped: false });
                     }
                 }
             }

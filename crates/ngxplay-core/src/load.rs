@@ -115,7 +115,7 @@ fn resolve_includes(files: &FileSet, items: &mut [Node], queue: &mut Vec<FileId>
             if let Include::Files(ids) = &include {
                 queue.extend(ids.iter().copied());
             }
-            d.include = Some(include);
+            d.include = Some(Box::new(include));
         }
         if let Some(b) = d.block.as_mut() {
             resolve_includes(files, &mut b.items, queue);

@@ -88,7 +88,7 @@ impl<'a> Parser<'a> {
             let word_base = self.words.len();
             let mut after_quote = false;
             let end = loop {
-                let Some(t) = self.lx.next_token() else {
+                let Some((t, spaced)) = self.lx.next_solid_token() else {
                     if self.words.len() > word_base {
                         self.words.truncate(word_base);
                         let e = self.eof_error("unexpected end of file, expecting \";\" or \"}\"");
@@ -99,10 +99,9 @@ impl<'a> Parser<'a> {
                     }
                     return None;
                 };
-                if after_quote {
-                    after_quote = false;
+                if std::mem::take(&mut after_quote) && !spaced {
                     let c = self.src.text.as_bytes()[t.start as usize];
-                    if !matches!(t.kind, TokenKind::Space | TokenKind::Semi | TokenKind::LBrace) && c != b')' {
+                    if !matches!(t.kind, TokenKind::Semi | TokenKind::LBrace) && c != b')' {
                         let e = self.error("unexpected-token", format!("unexpected \"{}\"", c as char), t.start as usize, self.line_at(t.start as usize));
                         self.nodes.push(e);
                     }
@@ -172,7 +171,7 @@ impl<'a> Parser<'a> {
                         let lua = Some(self.span(body.start as usize, body.end as usize));
                         let close = closed.then(|| self.span(body.end as usize, body.end as usize + 1));
                         let block = Block { items: Vec::new(), open: term, close };
-                        self.nodes.push(Node::Directive(Directive { name, args, term, block: Some(block), lua, include: None }));
+                        self.nodes.push(Node::Directive(Directive { name, args, term, block: Some(Box::new(block)), lua, include: None }));
                         if !closed {
                             let e = self.eof_error("unexpected end of file, expecting \"}\"");
                             self.nodes.push(e);
@@ -182,7 +181,7 @@ impl<'a> Parser<'a> {
                     }
                     let (inner, close) = self.block_items();
                     let closed = close.is_some();
-                    self.nodes.push(Node::Directive(Directive { name, args, term, block: Some(Block { items: inner, open: term, close }), lua: None, include: None }));
+                    self.nodes.push(Node::Directive(Directive { name, args, term, block: Some(Box::new(Block { items: inner, open: term, close })), lua: None, include: None }));
                     if !closed {
                         return None;
                     }
@@ -220,9 +219,10 @@ impl<'a> Parser<'a> {
         (vec![err, self.eof_error("unexpected end of file, expecting \"}\"")], None)
     }
 
+    #[inline(always)]
     fn word(&self, t: Token, quoted: bool) -> Word {
         let raw = &self.src.text.as_bytes()[t.range()];
-        let plain = if quoted { None } else { self.src.text.get(t.range()).filter(|s| !s.contains('\\')) };
+        let plain = if quoted || t.escaped { None } else { self.src.text.get(t.range()) };
         let value = match plain {
             // A bare word without escapes is its own value.
             Some(s) => compact_str::CompactString::from(s),

@@ -30,7 +30,7 @@ pub struct SourceFile {
 impl SourceFile {
     fn new(path: String, display: String, text: String, builtin: bool) -> Self {
         let mut line_starts = vec![0u32];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         SourceFile { path, display, text, builtin, line_starts }
     }
 
@@ -245,6 +245,9 @@ const DUMP_MARKER: &str = "# configuration file ";
 
 /// Splits `nginx -T` output on its `# configuration file PATH:` lines; `None` when the text has no marker.
 pub fn split_dump(text: &str) -> Option<Vec<DumpFile>> {
+    if memchr::memmem::find(text.as_bytes(), DUMP_MARKER.as_bytes()).is_none() {
+        return None;
+    }
     let mut files: Vec<DumpFile> = Vec::new();
     let mut current: Option<(String, String)> = None;
     for line in text.split_inclusive('\n') {

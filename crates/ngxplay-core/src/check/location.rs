@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use super::state::Server;
 use super::{Checker, Frame, Kind};
 use crate::ast::Directive;
+use crate::span::Span;
 
 /// What nginx knows of a location when checking its children.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,9 +96,8 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let pos = self.pos(d.term);
         let Some(sid) = f.server else { return };
-        let id = self.http.servers[sid].add_location(f.loc_id, info, Some(pos));
+        let id = self.http.servers[sid].add_location(f.loc_id, info, Some(d.term));
         let mut l = f.child(Kind::Location);
         l.loc = Some(info);
         l.loc_id = Some(id);
@@ -138,7 +138,7 @@ impl<'a> Checker<'a> {
         for s in 0..self.http.servers.len() {
             let server = &self.http.servers[s];
             if let Some(pos) = dup_in(server, &server.top) {
-                self.emerg_at(&pos.0, "duplicate-location", format!("duplicate location \"{}\"", pos.1));
+                self.emerg(pos.0, "duplicate-location", format!("duplicate location \"{}\"", pos.1));
                 return false;
             }
         }
@@ -147,7 +147,7 @@ impl<'a> Checker<'a> {
 }
 
 /// The first duplicate among `list` and then, in sorted order, their children.
-fn dup_in<'a>(s: &Server<'a>, list: &[usize]) -> Option<(super::state::Pos<'a>, &'a str)> {
+fn dup_in<'a>(s: &Server<'a>, list: &[usize]) -> Option<(Span, &'a str)> {
     if list.is_empty() {
         return None;
     }
@@ -164,7 +164,7 @@ fn dup_in<'a>(s: &Server<'a>, list: &[usize]) -> Option<(super::state::Pos<'a>, 
         let (x, y) = (&s.locs[w[0]], &s.locs[w[1]]);
         if x.info.name == y.info.name && x.info.exact == y.info.exact {
             if let Some(p) = &y.pos {
-                return Some((p.clone(), y.info.name));
+                return Some((*p, y.info.name));
             }
         }
     }

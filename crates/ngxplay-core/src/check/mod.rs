@@ -415,7 +415,7 @@ impl<'a> Checker<'a> {
             self.emerg(d.term, "invalid-args", "invalid number of arguments in \"include\" directive");
             return;
         }
-        match &d.include {
+        match d.include.as_deref() {
             Some(Include::Failed(text)) => self.emerg(d.term, "include-failed", text.clone()),
             Some(Include::Files(ids)) => {
                 if self.include_depth >= MAX_INCLUDE_DEPTH {

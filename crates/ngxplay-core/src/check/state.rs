@@ -19,7 +19,8 @@ pub struct Pos<'a> {
 #[derive(Clone, Debug)]
 pub struct Loc<'a> {
     pub info: LocInfo<'a>,
-    pub pos: Option<Pos<'a>>,
+    /// The `location` directive's terminator; its line is looked up only when reported.
+    pub pos: Option<Span>,
     pub children: Vec<usize>,
 }
 
@@ -38,7 +39,7 @@ pub struct Server<'a> {
 }
 
 impl<'a> Server<'a> {
-    pub fn add_location(&mut self, parent: Option<usize>, info: LocInfo<'a>, pos: Option<Pos<'a>>) -> usize {
+    pub fn add_location(&mut self, parent: Option<usize>, info: LocInfo<'a>, pos: Option<Span>) -> usize {
         let id = self.locs.len();
         self.locs.push(Loc { info, pos, children: Vec::new() });
         match parent {
@@ -67,13 +68,14 @@ pub struct Port {
 }
 
 #[derive(Clone, Debug)]
-pub struct Upstream<'a> {
+pub struct Upstream {
     pub host: String,
     pub port: u32,
     pub no_port: bool,
     /// Defined by an `upstream {}` block rather than implied by a `*_pass`.
     pub created: bool,
-    pub pos: Pos<'a>,
+    /// Where it was first named; its line is looked up only when reported.
+    pub pos: Span,
     /// Whether nginx already has an address for it (an IP literal or a block's servers).
     pub has_servers: bool,
 }
@@ -117,7 +119,7 @@ impl<'a> Conf<'a> {
 pub struct HttpState<'a> {
     pub servers: Vec<Server<'a>>,
     pub ports: Vec<Port>,
-    pub upstreams: Vec<Upstream<'a>>,
+    pub upstreams: Vec<Upstream>,
     /// Indices into `upstreams` by lowercased host, in creation order, so finding one is not a scan.
     pub upstream_index: FxHashMap<String, Vec<usize>>,
     /// Variables defined by `set`, `map`, `geo`, `split_clients`, named captures, and so on.

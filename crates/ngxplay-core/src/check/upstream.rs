@@ -83,7 +83,7 @@ impl<'a> Checker<'a> {
 
     /// `ngx_http_upstream_add`: finds or creates the upstream for `url`; `None` after an error.
     pub(crate) fn upstream_add(&mut self, d: &'a Directive, url: &Url, create: bool) -> Option<usize> {
-        let pos = self.pos(d.term);
+        let pos = d.term;
         let key: std::borrow::Cow<'_, str> = if url.host.bytes().any(|b| b.is_ascii_uppercase()) { url.host.to_ascii_lowercase().into() } else { url.host.as_str().into() };
         let count = self.http.upstream_index.get(&*key).map_or(0, Vec::len);
         for k in 0..count {
@@ -98,9 +98,8 @@ impl<'a> Checker<'a> {
                 return None;
             }
             if create && !u.no_port {
-                let p = u.pos.clone();
-                let port = u.port;
-                self.emerg_at(&p, "upstream-port", format!("upstream \"{}\" may not have port {}", url.host, port));
+                let (p, port) = (u.pos, u.port);
+                self.emerg(p, "upstream-port", format!("upstream \"{}\" may not have port {}", url.host, port));
                 return None;
             }
             if u.port != 0 && url.port != 0 && u.port != url.port {
@@ -125,8 +124,8 @@ impl<'a> Checker<'a> {
     pub(crate) fn upstreams_init(&mut self) -> bool {
         let opts = self.opts;
         let Some(u) = self.http.upstreams.iter().find(|u| !u.has_servers && opts.unresolvable(&u.host)) else { return true };
-        let (pos, text) = (u.pos.clone(), format!("host not found in upstream \"{}\"", u.host));
-        self.emerg_at(&pos, "host-not-found", text);
+        let (pos, text) = (u.pos, format!("host not found in upstream \"{}\"", u.host));
+        self.emerg(pos, "host-not-found", text);
         false
     }
 }

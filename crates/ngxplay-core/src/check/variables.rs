@@ -106,6 +106,9 @@ impl<'a> Checker<'a> {
 
     /// The generic scan: arguments of most http directives are scripts or complex values.
     pub(crate) fn scan_variables(&mut self, d: &'a Directive) {
+        if !d.args.iter().any(|a| a.value.as_bytes().contains(&b'$')) {
+            return;
+        }
         let name = d.name();
         if NOT_SCRIPTS.contains(&name) || name.contains("by_lua") {
             return;

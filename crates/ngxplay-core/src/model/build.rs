@@ -106,7 +106,7 @@ impl<'a> Builder<'a> {
     /// Calls `f` on each directive of `items`, descending into included files in place.
     fn flatten(&self, items: &'a [Node], depth: usize, f: &mut dyn FnMut(&'a Directive)) {
         for d in items.iter().filter_map(Node::directive) {
-            match &d.include {
+            match d.include.as_deref() {
                 Some(Include::Files(ids)) if d.name() == "include" => {
                     if depth < MAX_INCLUDE_DEPTH {
                         for id in ids {
