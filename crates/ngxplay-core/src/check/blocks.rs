@@ -2,16 +2,18 @@
 
 use super::{Checker, Frame, Kind};
 use crate::ast::Directive;
+use crate::fxhash::{FxHashMap, FxHashSet};
 
 /// The running state of a handler-parsed body.
 #[derive(Clone, Debug, Default)]
 pub enum Body {
     #[default]
     None,
-    Map { hostnames: bool, default: bool, keys: Vec<String> },
-    Geo { default: bool, nets: Vec<(String, String)> },
+    Map { hostnames: bool, default: bool, keys: FxHashSet<String> },
+    /// Network to value.
+    Geo { default: bool, nets: FxHashMap<String, String> },
     /// Extension to content type.
-    Types(Vec<(String, String)>),
+    Types(FxHashMap<String, String>),
     SplitClients { total: u64 },
 }
 
@@ -19,10 +21,10 @@ impl<'a> Checker<'a> {
     /// The block directive itself: its variable, then its body.
     pub(crate) fn body_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         let (kind, body) = match d.name() {
-            "map" => (Kind::Map, Body::Map { hostnames: false, default: false, keys: Vec::new() }),
-            "geo" => (Kind::Geo, Body::Geo { default: false, nets: Vec::new() }),
+            "map" => (Kind::Map, Body::Map { hostnames: false, default: false, keys: FxHashSet::default() }),
+            "geo" => (Kind::Geo, Body::Geo { default: false, nets: FxHashMap::default() }),
             "split_clients" => (Kind::SplitClients, Body::SplitClients { total: 0 }),
-            _ => (Kind::Types, Body::Types(Vec::new())),
+            _ => (Kind::Types, Body::Types(FxHashMap::default())),
         };
         match kind {
             Kind::Map | Kind::SplitClients => {
@@ -65,21 +67,23 @@ impl<'a> Checker<'a> {
 
     /// One statement of a handler-parsed body.
     pub(crate) fn body_entry(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
-        let mut words: Vec<&str> = vec![d.name()];
-        words.extend(d.args.iter().map(|w| w.value.as_str()));
+        // The entry's words: its "name" is the first one.
+        let count = 1 + d.args.len();
+        let first = d.name();
+        let second = d.arg(0).unwrap_or("");
         match &mut f.body {
             Body::Map { hostnames, default, keys } => {
-                if words.len() == 1 && (words[0] == "hostnames" || words[0] == "volatile") {
-                    if words[0] == "hostnames" {
+                if count == 1 && (first == "hostnames" || first == "volatile") {
+                    if first == "hostnames" {
                         *hostnames = true;
                     }
                     return;
                 }
-                if words.len() != 2 {
+                if count != 2 {
                     self.emerg(d.term, "map-params", "invalid number of the map parameters");
                     return;
                 }
-                let (key, value) = (words[0], words[1]);
+                let (key, value) = (first, second);
                 if key == "default" {
                     if *default {
                         self.emerg(d.term, "map-default", "duplicate default map parameter");
@@ -96,19 +100,18 @@ impl<'a> Checker<'a> {
                     return;
                 }
                 let k = key.strip_prefix('\\').unwrap_or(key).to_ascii_lowercase();
-                if keys.contains(&k) {
+                if !keys.insert(k) {
                     self.emerg(d.term, "map-conflict", format!("conflicting parameter \"{key}\""));
                     return;
                 }
-                keys.push(k);
                 self.vars_in(value);
             }
             Body::Geo { default, nets } => {
-                let key = words[0];
-                if matches!(key, "ranges" | "proxy_recursive") && words.len() == 1 {
+                let key = first;
+                if matches!(key, "ranges" | "proxy_recursive") && count == 1 {
                     return;
                 }
-                if words.len() != 2 {
+                if count != 2 {
                     self.emerg(d.term, "geo-params", "invalid number of the geo parameters");
                     return;
                 }
@@ -123,20 +126,20 @@ impl<'a> Checker<'a> {
                     self.emerg(d.term, "geo-network", format!("invalid network \"{key}\""));
                     return;
                 }
-                let value = words[1].to_string();
+                let value = second.to_string();
                 if low_bits_set(key) {
                     self.warn(d.term, "low-address-bits", format!("low address bits of {key} are meaningless"));
                 }
-                if let Some((_, old)) = nets.iter().find(|(n, _)| n == key) {
+                if let Some(old) = nets.get(key) {
                     let old = old.clone();
                     self.warn(d.term, "duplicate-network", format!("duplicate network \"{key}\", value: \"{value}\", old value: \"{old}\""));
                 } else {
-                    nets.push((key.to_string(), value));
+                    nets.insert(key.to_string(), value);
                 }
             }
             Body::SplitClients { total } => {
-                let key = words[0];
-                if words.len() != 2 {
+                let key = first;
+                if count != 2 {
                     self.emerg(d.term, "split-params", "invalid number of arguments in \"split_clients\" directive");
                     return;
                 }
@@ -149,14 +152,14 @@ impl<'a> Checker<'a> {
                 }
             }
             Body::Types(exts) => {
-                let ty = words[0];
-                for ext in &words[1..] {
-                    let e = ext.to_ascii_lowercase();
-                    if let Some((_, prev)) = exts.iter().find(|(x, _)| *x == e) {
+                let ty = first;
+                for ext in &d.args {
+                    let e = ext.value.as_str().to_ascii_lowercase();
+                    if let Some(prev) = exts.get(&e) {
                         let prev = prev.clone();
                         self.warn(d.term, "duplicate-extension", format!("duplicate extension \"{e}\", content type: \"{ty}\", previous content type: \"{prev}\""));
                     } else {
-                        exts.push((e, ty.to_string()));
+                        exts.insert(e, ty.to_string());
                     }
                 }
             }

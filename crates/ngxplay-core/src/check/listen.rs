@@ -3,7 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::state::{Addr, Port};
+use compact_str::CompactString;
+
+use super::state::{lowercase, Addr, Port};
 use super::url::{atoi, parse_url, UrlMode};
 use super::values::parse_size;
 use super::{Checker, Frame};
@@ -99,7 +101,7 @@ impl<'a> Checker<'a> {
             (Some(a), false) => (4, a.clone()),
             (None, _) => (4, url.host.to_ascii_lowercase()),
         };
-        let text = if url.unix { addr.clone() } else { format!("{addr}:{}", url.port) };
+        let text = if url.unix { addr.to_string() } else { format!("{addr}:{}", url.port) };
         self.add_listen(sid, ListenAddr { port: url.port, family, text, wildcard: url.wildcard }, &o, Some(d.term))
     }
 
@@ -184,7 +186,7 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             }
-            let name = if v.eq_ignore_ascii_case("$hostname") { "localhost".to_string() } else { v.to_ascii_lowercase() };
+            let name = if v.eq_ignore_ascii_case("$hostname") { CompactString::const_new("localhost") } else { lowercase(v) };
             self.http.servers[sid].names.push(name);
         }
         true
@@ -211,7 +213,7 @@ impl<'a> Checker<'a> {
                     let server = &servers[*s];
                     let none = server.names.is_empty() && !server.has_name;
                     let names = if none { &[""][..] } else { &[][..] };
-                    for n in names.iter().copied().chain(server.names.iter().map(String::as_str)) {
+                    for n in names.iter().copied().chain(server.names.iter().map(CompactString::as_str)) {
                         match add_key(n, &mut exact, &mut head, &mut tail) {
                             KeyResult::Ok => {}
                             KeyResult::Busy => self.bare(Level::Warn, "conflicting-server-name", format!("conflicting server name \"{n}\" on {}, ignored", a.text), None),

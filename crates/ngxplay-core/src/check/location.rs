@@ -135,9 +135,10 @@ impl<'a> Checker<'a> {
 
     /// `ngx_http_join_exact_locations` over every server's tree: the first duplicate location.
     pub(crate) fn duplicate_locations(&mut self) -> bool {
+        let mut scratch = Vec::new();
         for s in 0..self.http.servers.len() {
             let server = &self.http.servers[s];
-            if let Some(pos) = dup_in(server, &server.top) {
+            if let Some(pos) = dup_in(server, &server.top, &mut scratch) {
                 self.emerg(pos.0, "duplicate-location", format!("duplicate location \"{}\"", pos.1));
                 return false;
             }
@@ -146,13 +147,15 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// The first duplicate among `list` and then, in sorted order, their children.
-fn dup_in<'a>(s: &Server<'a>, list: &[usize]) -> Option<(Span, &'a str)> {
+/// The first duplicate among `list` and then, in sorted order, their children. `scratch` is working space
+/// shared by the whole walk: each level uses what lies past its caller's part and gives it back.
+fn dup_in<'a>(s: &Server<'a>, list: &[usize], scratch: &mut Vec<usize>) -> Option<(Span, &'a str)> {
     if list.is_empty() {
         return None;
     }
-    let mut plain: Vec<usize> = list.iter().copied().filter(|i| !s.locs[*i].info.regex && !s.locs[*i].info.named).collect();
-    plain.sort_by(|a, b| {
+    let base = scratch.len();
+    scratch.extend(list.iter().copied().filter(|i| !s.locs[*i].info.regex && !s.locs[*i].info.named));
+    scratch[base..].sort_by(|a, b| {
         let (x, y) = (&s.locs[*a].info, &s.locs[*b].info);
         match filename_cmp(x.name.as_bytes(), y.name.as_bytes()) {
             Ordering::Equal if !x.exact && y.exact => Ordering::Greater,
@@ -160,27 +163,29 @@ fn dup_in<'a>(s: &Server<'a>, list: &[usize]) -> Option<(Span, &'a str)> {
             o => o,
         }
     });
-    for w in plain.windows(2) {
+    let dup = scratch[base..].windows(2).find_map(|w| {
         let (x, y) = (&s.locs[w[0]], &s.locs[w[1]]);
-        if x.info.name == y.info.name && x.info.exact == y.info.exact {
-            if let Some(p) = &y.pos {
-                return Some((*p, y.info.name));
-            }
-        }
+        let same = x.info.name == y.info.name && x.info.exact == y.info.exact;
+        same.then_some(y.pos.map(|p| (p, y.info.name))).flatten()
+    });
+    scratch.truncate(base);
+    if dup.is_some() || list.iter().all(|i| s.locs[*i].children.is_empty()) {
+        return dup;
     }
-    if list.iter().all(|i| s.locs[*i].children.is_empty()) {
-        return None;
-    }
-    let mut sorted: Vec<usize> = list.to_vec();
-    sorted.sort_by(|a, b| {
+    scratch.extend_from_slice(list);
+    scratch[base..].sort_by(|a, b| {
         let (x, y) = (&s.locs[*a].info, &s.locs[*b].info);
         let rank = |i: &LocInfo<'_>| if i.named { 2 } else if i.regex { 1 } else { 0 };
         rank(x).cmp(&rank(y)).then_with(|| if rank(x) == 0 { filename_cmp(x.name.as_bytes(), y.name.as_bytes()) } else { Ordering::Equal })
     });
-    for i in sorted {
-        if let Some(r) = dup_in(s, &s.locs[i].children) {
-            return Some(r);
+    let mut found = None;
+    for k in base..base + list.len() {
+        let i = scratch[k];
+        found = dup_in(s, &s.locs[i].children, scratch);
+        if found.is_some() {
+            break;
         }
     }
-    None
+    scratch.truncate(base);
+    found
 }

@@ -395,18 +395,18 @@ impl<'a> Checker<'a> {
             self.emerg(d.term, "invalid-args", format!("invalid number of arguments in \"{}\" directive", d.name()));
             return;
         }
-        self.semantics(d, &spec, f);
+        self.semantics(d, spec, f);
     }
 
     /// Every spec for `name` under the active profile.
-    fn specs(&mut self, name: &'a str) -> impl Iterator<Item = Spec> {
+    fn specs(&mut self, name: &'a str) -> impl Iterator<Item = &'static Spec> {
         const INCLUDE: &[Spec] = &[Spec { name: "include", module: "ngx_conf_module", ctx: u32::MAX, args: directives::args::TAKE1, block: false, value: directives::Value::Custom }];
         let table = *self.spec_cache.entry(name).or_insert_with(|| match directives::lookup(name) {
             [] if name == "include" => INCLUDE,
             t => t,
         });
         let extra = if self.opts.profile == Profile::OpenResty { openresty::lookup(name) } else { &[] };
-        table.iter().chain(extra).copied()
+        table.iter().chain(extra)
     }
 
     /// Follows an `include` at this point, in the same block.

@@ -24,36 +24,21 @@ impl<'a> Checker<'a> {
         }
         let (rest, default_port) = match name {
             "proxy_pass" => {
-                let lower = raw.to_ascii_lowercase();
-                if lower.starts_with("http://") {
-                    (&raw[7..], 80)
-                } else if lower.starts_with("https://") {
-                    (&raw[8..], 443)
+                if let Some(r) = strip_prefix_ci(raw, "http://") {
+                    (r, 80)
+                } else if let Some(r) = strip_prefix_ci(raw, "https://") {
+                    (r, 443)
                 } else {
                     self.emerg(d.term, "invalid-url-prefix", "invalid URL prefix");
                     return false;
                 }
             }
-            "grpc_pass" => {
-                let lower = raw.to_ascii_lowercase();
-                if lower.starts_with("grpc://") {
-                    (&raw[7..], 80)
-                } else if lower.starts_with("grpcs://") {
-                    (&raw[8..], 443)
-                } else {
-                    (raw, 80)
-                }
-            }
-            "uwsgi_pass" => {
-                let lower = raw.to_ascii_lowercase();
-                if lower.starts_with("uwsgi://") {
-                    (&raw[8..], 80)
-                } else if lower.starts_with("suwsgi://") {
-                    (&raw[9..], 80)
-                } else {
-                    (raw, 80)
-                }
-            }
+            "grpc_pass" => match (strip_prefix_ci(raw, "grpc://"), strip_prefix_ci(raw, "grpcs://")) {
+                (Some(r), _) => (r, 80),
+                (_, Some(r)) => (r, 443),
+                _ => (raw, 80),
+            },
+            "uwsgi_pass" => (strip_prefix_ci(raw, "uwsgi://").or_else(|| strip_prefix_ci(raw, "suwsgi://")).unwrap_or(raw), 80),
             _ => (raw, 80),
         };
         let uri_part = name == "proxy_pass";
@@ -126,4 +111,10 @@ pub fn cache_tag(module: &str) -> &'static str {
         "scgi" => "scgi_cache",
         _ => "grpc_cache",
     }
+}
+
+/// `text` without `prefix`, compared ignoring ASCII case.
+fn strip_prefix_ci<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix.as_bytes()).then(|| &text[prefix.len()..])
 }

@@ -2,6 +2,8 @@
 //! variables, zones and the per-conf values that nginx's merge step checks.
 
 
+use compact_str::CompactString;
+
 use crate::fxhash::{FxHashMap, FxHashSet};
 use super::location::LocInfo;
 use super::proxy::MERGED;
@@ -31,7 +33,7 @@ pub struct Server<'a> {
     pub top: Vec<usize>,
     pub locs: Vec<Loc<'a>>,
     /// Non-regex names, lowercased, in order.
-    pub names: Vec<String>,
+    pub names: Vec<CompactString>,
     pub has_name: bool,
     pub captures: bool,
     /// The server's conf in `HttpState::confs`.
@@ -69,7 +71,7 @@ pub struct Port {
 
 #[derive(Clone, Debug)]
 pub struct Upstream {
-    pub host: String,
+    pub host: CompactString,
     pub port: u32,
     pub no_port: bool,
     /// Defined by an `upstream {}` block rather than implied by a `*_pass`.
@@ -121,12 +123,12 @@ pub struct HttpState<'a> {
     pub ports: Vec<Port>,
     pub upstreams: Vec<Upstream>,
     /// Indices into `upstreams` by lowercased host, in creation order, so finding one is not a scan.
-    pub upstream_index: FxHashMap<String, Vec<usize>>,
+    pub upstream_index: FxHashMap<CompactString, Vec<usize>>,
     /// Variables defined by `set`, `map`, `geo`, `split_clients`, named captures, and so on.
-    pub var_defs: FxHashSet<String>,
+    pub var_defs: FxHashSet<CompactString>,
     /// Variables used, in order of first use, with nothing else.
-    pub var_uses: Vec<String>,
-    pub var_seen: FxHashSet<String>,
+    pub var_uses: Vec<CompactString>,
+    pub var_seen: FxHashSet<CompactString>,
     pub log_formats: FxHashSet<String>,
     pub confs: Vec<Conf<'a>>,
     /// Shared memory zones: name → whether a size was given, from any module.
@@ -162,7 +164,7 @@ impl<'a> HttpState<'a> {
         if !name.bytes().any(|b| b.is_ascii_uppercase()) && self.var_seen.contains(name) {
             return;
         }
-        let lc = name.to_ascii_lowercase();
+        let lc = lowercase(name);
         if self.var_seen.insert(lc.clone()) {
             self.var_uses.push(lc);
         }
@@ -170,7 +172,7 @@ impl<'a> HttpState<'a> {
 
     pub fn define_var(&mut self, name: &str) {
         if name.bytes().any(|b| b.is_ascii_uppercase()) || !self.var_defs.contains(name) {
-            self.var_defs.insert(name.to_ascii_lowercase());
+            self.var_defs.insert(lowercase(name));
         }
     }
 
@@ -186,4 +188,11 @@ impl<'a> HttpState<'a> {
     pub fn zone_known(&self, name: &str, tag: &'static str) -> bool {
         self.zones.iter().any(|z| z.0 == name && z.2 == tag && z.1)
     }
+}
+
+/// `text` in ASCII lower case, inline when short (names and variables nearly always are).
+pub fn lowercase(text: &str) -> CompactString {
+    let mut c = CompactString::from(text);
+    c.make_ascii_lowercase();
+    c
 }

@@ -1,7 +1,7 @@
 //! `upstream {}` blocks, their `server` entries and balancer flags, the implicit upstreams of `*_pass`
 //! (`ngx_http_upstream_add`), and host resolution when nginx initialises them after `http {}`.
 
-use super::state::Upstream;
+use super::state::{lowercase, Upstream};
 use super::url::{atoi, parse_url, Url, UrlMode};
 use super::values::parse_time;
 use super::{Checker, Frame, Kind};
@@ -14,7 +14,7 @@ const NO_BACKUP: &[&str] = &["weight", "max_conns", "max_fails", "fail_timeout",
 impl<'a> Checker<'a> {
     pub(crate) fn upstream_block(&mut self, d: &'a Directive, f: &mut Frame<'a>) {
         let name = d.arg(0).unwrap_or("");
-        let url = Url { host: name.to_string(), port: 0, no_port: true, ..Url::default() };
+        let url = Url { host: name.into(), port: 0, no_port: true, ..Url::default() };
         let Some(idx) = self.upstream_add(d, &url, true) else { return };
         let mut u = f.child(Kind::Upstream);
         u.upstream = Some(idx);
@@ -84,10 +84,10 @@ impl<'a> Checker<'a> {
     /// `ngx_http_upstream_add`: finds or creates the upstream for `url`; `None` after an error.
     pub(crate) fn upstream_add(&mut self, d: &'a Directive, url: &Url, create: bool) -> Option<usize> {
         let pos = d.term;
-        let key: std::borrow::Cow<'_, str> = if url.host.bytes().any(|b| b.is_ascii_uppercase()) { url.host.to_ascii_lowercase().into() } else { url.host.as_str().into() };
-        let count = self.http.upstream_index.get(&*key).map_or(0, Vec::len);
+        let key = lowercase(&url.host);
+        let count = self.http.upstream_index.get(&key).map_or(0, Vec::len);
         for k in 0..count {
-            let i = self.http.upstream_index[&*key][k];
+            let i = self.http.upstream_index[&key][k];
             let u = &self.http.upstreams[i];
             if create && u.created {
                 self.emerg(d.term, "duplicate-upstream", format!("duplicate upstream \"{}\"", url.host));
@@ -116,7 +116,7 @@ impl<'a> Checker<'a> {
         let has_servers = create || url.unix || (url.addr.is_some() && url.port != 0);
         self.http.upstreams.push(Upstream { host: url.host.clone(), port: url.port, no_port: url.no_port, created: create, pos, has_servers });
         let i = self.http.upstreams.len() - 1;
-        self.http.upstream_index.entry(key.into_owned()).or_default().push(i);
+        self.http.upstream_index.entry(key).or_default().push(i);
         Some(i)
     }
 

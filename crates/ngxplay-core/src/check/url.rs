@@ -1,16 +1,19 @@
 //! Address parsing as nginx's `ngx_parse_url` does it, for `listen`, upstream `server` and `*_pass` targets.
 
+use compact_str::{format_compact, CompactString};
+
 /// What nginx learns from an address such as `10.0.0.1:8080`, `[::1]:80`, `backend` or `unix:/run/x.sock`.
+/// The strings are inline for typical lengths: every `listen`, `server` and `*_pass` goes through here.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Url {
-    pub host: String,
+    pub host: CompactString,
     pub port: u32,
     /// True when no port was written and the default was used.
     pub no_port: bool,
     /// The part from the first `/` or `?`, when the caller allows one.
-    pub uri: Option<String>,
+    pub uri: Option<CompactString>,
     /// The address when the host is an IP literal (or `*`), normalised for messages, e.g. `0.0.0.0` or `[::]`.
-    pub addr: Option<String>,
+    pub addr: Option<CompactString>,
     pub unix: bool,
     pub wildcard: bool,
 }
@@ -39,7 +42,7 @@ fn parse_unix(path: &str, mode: UrlMode) -> Result<Url, &'static str> {
     let mut uri = None;
     if mode.uri_part {
         if let Some(i) = path.find(':') {
-            uri = Some(path[i + 1..].to_string());
+            uri = Some(CompactString::from(&path[i + 1..]));
             path = &path[..i];
         }
     }
@@ -49,7 +52,7 @@ fn parse_unix(path: &str, mode: UrlMode) -> Result<Url, &'static str> {
     if path.len() > 107 {
         return Err("too long path in the unix domain socket");
     }
-    Ok(Url { host: "localhost".into(), unix: true, uri, addr: Some(format!("unix:{path}")), ..Url::default() })
+    Ok(Url { host: "localhost".into(), unix: true, uri, addr: Some(format_compact!("unix:{path}")), ..Url::default() })
 }
 
 /// nginx's `ngx_atoi`: digits only, no sign; `None` on anything else or overflow.
@@ -97,7 +100,7 @@ fn parse_inet(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
         if mode.listen || !mode.uri_part {
             return Err("invalid host");
         }
-        url.uri = Some(text[u..].to_string());
+        url.uri = Some(CompactString::from(&text[u..]));
         last = u;
         if port.is_some_and(|p| u < p) {
             port = None;
@@ -140,7 +143,7 @@ fn parse_inet(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
     if host.is_empty() {
         return Err("no host");
     }
-    url.host = host.to_string();
+    url.host = CompactString::from(host);
     if mode.listen && host == "*" {
         url.wildcard = true;
         url.addr = Some("0.0.0.0".into());
@@ -153,24 +156,31 @@ fn parse_inet(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
     Ok(url)
 }
 
-/// nginx's `ngx_inet_addr`: four dotted decimal octets, nothing else.
-pub fn inet_addr(s: &str) -> Option<String> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 4 {
-        return None;
-    }
-    let mut out = Vec::new();
-    for p in parts {
+/// nginx's `ngx_inet_addr`: four dotted decimal octets, nothing else; the address in its usual spelling.
+pub fn inet_addr(s: &str) -> Option<CompactString> {
+    let [a, b, c, d] = inet_octets(s)?;
+    Some(format_compact!("{a}.{b}.{c}.{d}"))
+}
+
+/// The four octets of a dotted-decimal address; leading zeros are allowed, as nginx allows them.
+fn inet_octets(s: &str) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split('.');
+    for o in &mut out {
+        let p = parts.next()?;
         if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let n: u32 = p.parse().ok()?;
-        if n > 255 {
-            return None;
+        let mut n: u32 = 0;
+        for b in p.bytes() {
+            n = n * 10 + u32::from(b - b'0');
+            if n > 255 {
+                return None;
+            }
         }
-        out.push(n.to_string());
+        *o = n as u8;
     }
-    Some(out.join("."))
+    parts.next().is_none().then_some(out)
 }
 
 fn parse_inet6(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
@@ -185,7 +195,7 @@ fn parse_inet6(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
         if mode.listen || !mode.uri_part {
             return Err("invalid host");
         }
-        url.uri = Some(rest[u..].to_string());
+        url.uri = Some(CompactString::from(&rest[u..]));
         last = u;
     }
     let rest = &rest[..last];
@@ -203,9 +213,9 @@ fn parse_inet6(text: &str, mode: UrlMode) -> Result<Url, &'static str> {
     let Ok(ip) = inner.parse::<std::net::Ipv6Addr>() else {
         return Err("invalid IPv6 address");
     };
-    url.host = format!("[{inner}]");
+    url.host = format_compact!("[{inner}]");
     url.wildcard = ip.is_unspecified();
-    url.addr = Some(format!("[{ip}]"));
+    url.addr = Some(format_compact!("[{ip}]"));
     Ok(url)
 }
 
@@ -222,6 +232,15 @@ mod tests {
         assert_eq!(parse_url("127.0.0.1:70000", LISTEN), Err("invalid port"));
         assert_eq!(parse_url("[::]:443", LISTEN).unwrap().addr.as_deref(), Some("[::]"));
         assert_eq!(parse_url("localhost", LISTEN).unwrap().port, 80);
+    }
+
+    #[test]
+    fn dotted_quads() {
+        assert_eq!(inet_addr("010.0.0.1").as_deref(), Some("10.0.0.1"));
+        assert_eq!(inet_addr("255.255.255.255").as_deref(), Some("255.255.255.255"));
+        for bad in ["256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "a.b.c.d", "1.2.3.4 ", ""] {
+            assert_eq!(inet_addr(bad), None, "{bad}");
+        }
     }
 
     #[test]

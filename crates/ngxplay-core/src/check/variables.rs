@@ -126,7 +126,7 @@ impl<'a> Checker<'a> {
 
     /// `ngx_http_add_variable` for a user definition; reports redefining a fixed built-in.
     pub(crate) fn add_variable(&mut self, d: &'a Directive, name: &str, _changeable: bool) -> bool {
-        let lc = name.to_ascii_lowercase();
+        let lc = super::state::lowercase(name);
         if lc.is_empty() {
             self.emerg(d.term, "invalid-variable", "invalid variable name \"$\"");
             return false;
