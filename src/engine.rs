@@ -263,13 +263,13 @@ impl Translator {
         &self,
         config: &Config,
         span: Option<Span>,
-        file: &Option<String>,
+        file: Option<&str>,
         line: Option<u32>,
     ) -> Option<Place> {
         span.and_then(|s| self.place(config, s)).or_else(|| {
             line.map(|line| Place {
                 path: None,
-                file: file.clone(),
+                file: file.map(str::to_string),
                 line,
                 end_line: line,
             })
@@ -288,7 +288,7 @@ impl Translator {
             Severity::Info
         };
         let span = if input == "config" { d.span } else { None };
-        let place = self.place_of(config, span, &d.file, d.line);
+        let place = self.place_of(config, span, d.file.as_deref(), d.line);
         let level = serde_json::to_value(d.level)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -306,7 +306,7 @@ impl Translator {
     fn block(&self, config: &Config, b: &BlockRef) -> BlockView {
         BlockView {
             label: b.label.clone(),
-            place: self.place_of(config, b.span, &b.file, b.line),
+            place: self.place_of(config, b.span, b.file.as_deref(), b.line),
         }
     }
 
@@ -334,7 +334,7 @@ impl Translator {
                 .iter()
                 .map(|t| StepView {
                     message: t.message.clone(),
-                    place: self.place_of(config, t.span, &t.file, t.line),
+                    place: self.place_of(config, t.span, t.file.as_deref(), t.line),
                 })
                 .collect(),
         }

@@ -1,5 +1,7 @@
 //! What the simulator says about one request: the oracle's result fields, plus where it went and why.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::span::Span;
@@ -43,7 +45,7 @@ pub struct BlockRef {
     pub label: String,
     pub span: Option<Span>,
     pub line: Option<u32>,
-    pub file: Option<String>,
+    pub file: Option<Arc<str>>,
 }
 
 /// One step of the explanation, pointing at the config where it can.
@@ -52,7 +54,7 @@ pub struct TraceStep {
     pub message: String,
     pub span: Option<Span>,
     pub line: Option<u32>,
-    pub file: Option<String>,
+    pub file: Option<Arc<str>>,
 }
 
 /// The outcome of one request (one of `repeat=N`).

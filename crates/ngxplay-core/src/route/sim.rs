@@ -1,6 +1,7 @@
 //! The simulator: runs each request through nginx's phases and records the outcome with a trace.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::balance::Balancer;
 use super::env::Fs;
@@ -32,10 +33,13 @@ pub struct Simulator<'a> {
     pub count: u32,
     /// Sockets, server names, maps and upstreams by key.
     pub index: Index,
-    /// Regexes written in `rewrite`, `if` and the like, compiled on first use (`None`: it does not compile).
-    regexes: FxHashMap<(String, bool), Option<Rc<Regex>>>,
+    /// Regexes written in `rewrite`, `if` and the like, compiled on first use (`None`: it does not compile),
+    /// case-sensitive first.
+    regexes: FxHashMap<String, [Option<Option<Rc<Regex>>>; 2]>,
     /// The line of each span start asked about so far, by file and offset.
     lines: FxHashMap<(FileId, u32), u32>,
+    /// Each file's display name, shared by every trace step that points into it.
+    names: Vec<Arc<str>>,
 }
 
 /// What ends a phase early.
@@ -89,7 +93,8 @@ pub struct Run<'s, 'a> {
 impl<'a> Simulator<'a> {
     pub fn new(cfg: &'a Config, model: &'a Model, files: StaticFiles, backends: Backends) -> Self {
         let index = Index::new(model);
-        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), lines: FxHashMap::default() }
+        let names = (0..cfg.files.len()).map(|i| Arc::from(cfg.files.get(i as FileId).display.as_str())).collect();
+        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), lines: FxHashMap::default(), names }
     }
 
     /// Runs one line of `requests.txt`: one result per `repeat`.
@@ -99,11 +104,12 @@ impl<'a> Simulator<'a> {
 
     /// The compiled form of a regex written in a directive; `None` when it does not compile.
     pub fn regex(&mut self, source: &str, caseless: bool) -> Option<Rc<Regex>> {
-        if let Some(r) = self.regexes.get(&(source.to_string(), caseless)) {
+        let slot = usize::from(caseless);
+        if let Some(Some(r)) = self.regexes.get(source).map(|e| &e[slot]) {
             return r.clone();
         }
         let r = Regex::new(source, caseless).ok().map(Rc::new);
-        self.regexes.insert((source.to_string(), caseless), r.clone());
+        self.regexes.entry(source.to_string()).or_default()[slot] = Some(r.clone());
         r
     }
 
@@ -147,13 +153,14 @@ impl<'a> Simulator<'a> {
     }
 
     /// The line and display name of the file `span` starts in.
-    pub fn where_is(&mut self, span: Span) -> (u32, String) {
-        if (span.file as usize) < self.cfg.files.len() {
-            let f = self.cfg.files.get(span.file);
-            let line = *self.lines.entry((span.file, span.start)).or_insert_with(|| f.line_of(span.start as usize));
-            (line, f.display.clone())
-        } else {
-            (0, String::new())
+    pub fn where_is(&mut self, span: Span) -> (u32, Arc<str>) {
+        match self.names.get(span.file as usize) {
+            Some(name) => {
+                let f = self.cfg.files.get(span.file);
+                let line = *self.lines.entry((span.file, span.start)).or_insert_with(|| f.line_of(span.start as usize));
+                (line, name.clone())
+            }
+            None => (0, Arc::from("")),
         }
     }
 }
