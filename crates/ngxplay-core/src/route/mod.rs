@@ -8,6 +8,7 @@ mod index;
 pub mod inputs;
 mod location;
 mod md5crypt;
+pub mod phpfpm;
 mod proxy;
 pub mod result;
 mod rewrite;
