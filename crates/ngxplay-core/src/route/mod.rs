@@ -3,6 +3,7 @@
 mod access;
 pub mod balance;
 mod content;
+mod errpage;
 pub mod env;
 mod index;
 pub mod inputs;

@@ -71,11 +71,14 @@ pub struct Run<'s, 'a> {
     pub vars: FxHashMap<String, String>,
     /// `$host`.
     pub host: String,
-    /// The status an error page runs under (`$status`).
+    /// The error status (nginx's `r->err_status`): set by each error and by `error_page =code`, it becomes the
+    /// status of whatever response is finally sent; 0 when none. `$status` reads it.
     pub status: u16,
+    /// Set once an error was handled where `error_page`s are configured and `recursive_error_pages` is off: later
+    /// errors of this request get nginx's own response.
+    pub error_page: bool,
     pub internal: bool,
     pub uri_changes: u32,
-    pub error_page_depth: u32,
     pub upstream_status: Option<String>,
     pub remote_user: Option<String>,
     pub listen_port: u16,
@@ -127,7 +130,7 @@ impl<'a> Simulator<'a> {
             status: 0,
             internal: false,
             uri_changes: 0,
-            error_page_depth: 0,
+            error_page: false,
             upstream_status: None,
             remote_user: None,
             listen_port: req.sent_port(),
@@ -137,6 +140,7 @@ impl<'a> Simulator<'a> {
             res: RouteResult { line: req.line, request: req.raw.clone(), trace: Vec::with_capacity(16), ..RouteResult::default() },
         };
         run.execute();
+        run.apply_err_status();
         run.res
     }
 
@@ -313,14 +317,6 @@ impl<'s, 'a> Run<'s, 'a> {
                 self.res.file = None;
             }
         }
-    }
-
-    /// Answers with `code`: an error page when one is configured, else nginx's own response.
-    pub fn finalize_error(&mut self, code: u16) {
-        if self.try_error_page(code) {
-            return;
-        }
-        self.special_response(code);
     }
 
     /// nginx's built-in response for `code`.
