@@ -197,7 +197,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 self.step(format!("serves file \"{path}\""), None);
                 self.res.status = Some(200);
                 self.res.source = Source::File;
-                self.res.file = Some(path);
+                self.res.file = Some(self.sim.fs.canonical(&path));
                 Flow::Done(0)
             }
             Kind::Dir => {
