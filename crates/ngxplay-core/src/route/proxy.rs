@@ -116,6 +116,9 @@ impl Run<'_, '_> {
         let (host, headers) = if kind == "proxy" { self.proxy_headers() } else { (self.req.header("host").map(str::to_string), Vec::new()) };
         let php = (kind == "fastcgi").then(|| phpfpm::verdict(&self.sim.fs, &params));
         let php_answer = php.as_ref().and_then(phpfpm::Verdict::answer);
+        // The oracle's HTTP backends switch protocols for a websocket handshake that reaches them over HTTP/1.1.
+        let http11 = kind == "proxy" && self.lookup("proxy_http_version").and_then(|x| x.args.first()).is_some_and(|v| v == "1.1");
+        let switches = http11 && websocket_handshake(&headers);
         let hash_key = match &up.balance {
             crate::model::Balance::Hash { key, .. } => self.eval(key),
             _ => String::new(),
@@ -144,7 +147,10 @@ impl Run<'_, '_> {
             if let Some((status, _)) = php_answer {
                 return Contact::Status(status);
             }
-            Contact::Status(req.status_override(upstream_name.as_deref(), server).or(state.status).unwrap_or(200))
+            match req.status_override(upstream_name.as_deref(), server).or(state.status).unwrap_or(200) {
+                200 if switches => Contact::Status(101),
+                status => Contact::Status(status),
+            }
         });
         let mut statuses = Vec::new();
         for tr in &attempts.tries {
@@ -168,6 +174,9 @@ impl Run<'_, '_> {
                 }
             }
             self.step(format!("{kind}_pass contacts {server} with \"{method} {uri}\""), Some(d.span));
+            if switches && tr.contact == Contact::Status(101) {
+                self.step("the backend got Upgrade: websocket and Connection: upgrade over HTTP/1.1: it answers 101 Switching Protocols", Some(d.span));
+            }
             if let (Some(v), Contact::Status(_)) = (&php, tr.contact) {
                 let span = self.model().lookup_all(self.scope, "fastcgi_param").into_iter().rev().find(|p| p.args.first().is_some_and(|k| k == "SCRIPT_FILENAME")).map_or(d.span, |p| p.span);
                 self.step(v.explain(), Some(span));
@@ -319,4 +328,11 @@ impl Run<'_, '_> {
         }
         out
     }
+}
+
+/// Whether a request with these headers is a websocket handshake: `Upgrade` names websocket and `Connection` names
+/// upgrade (the last of each header counts, case-insensitively).
+fn websocket_handshake(headers: &[(String, String)]) -> bool {
+    let last = |name: &str| headers.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_ascii_lowercase());
+    last("upgrade").is_some_and(|v| v.contains("websocket")) && last("connection").is_some_and(|v| v.contains("upgrade"))
 }
