@@ -10,7 +10,7 @@ pub const KNOWN_GAPS: &[&str] = &[
     "DNS TTLs, HTTP/2 and HTTP/3 clients and dual-stack ipv6only=off are not modelled.",
     "Values that depend on the host or the clock ($hostname, $pid, $msec, $time_local) are placeholders.",
     "Real application behaviour behind proxy_pass or fastcgi_pass is not simulated; FastCGI backends answer like php-fpm's defaults (cgi.fix_pathinfo=1, .php scripts only), judged against files.txt.",
-    "Request-line and header size limits (414, 400 for large headers) are not modelled exactly.",
+    "Header size limits (400 \"Request Header Or Cookie Too Large\") are not modelled; over-long request lines (414) are.",
     "Regexes: PCRE recursion, conditionals and verbs are not supported (such patterns never match here); only common PCRE compile errors are reported in PCRE's words.",
     "nginx -t warnings about hash sizes (\"could not build optimal server_names_hash\") are not reported.",
     "Caching (proxy_cache) replays and gRPC responses are not simulated.",
