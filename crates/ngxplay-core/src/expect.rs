@@ -88,7 +88,7 @@ impl Field {
             Field::Location => r.location_block.as_ref().map(|b| b.label.clone()),
             Field::Upstream => r.upstream.as_ref().map(|u| u.upstream.clone()),
             Field::Server => r.upstream.as_ref().map(|u| u.server.clone()),
-            Field::Uri => r.upstream.as_ref().map(|u| u.uri.clone()),
+            Field::Uri => r.upstream.as_ref().filter(|u| !u.uri.is_empty()).map(|u| u.uri.clone()),
             Field::Host => r.upstream.as_ref().and_then(|u| u.host.clone()),
             Field::File => r.file.clone(),
             Field::Redirect => r.location.clone(),

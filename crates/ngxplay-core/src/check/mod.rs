@@ -18,6 +18,7 @@ mod state;
 mod upstream;
 pub mod url;
 mod values;
+pub use values::parse_size;
 mod variables;
 
 use std::collections::HashSet;

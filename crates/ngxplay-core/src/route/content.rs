@@ -197,7 +197,7 @@ impl<'s, 'a> Run<'s, 'a> {
                 self.step(format!("serves file \"{path}\""), None);
                 self.res.status = Some(200);
                 self.res.source = Source::File;
-                self.res.file = Some(path);
+                self.res.file = Some(self.sim.fs.canonical(&path));
                 Flow::Done(0)
             }
             Kind::Dir => {
@@ -232,67 +232,6 @@ impl<'s, 'a> Run<'s, 'a> {
         self.res.source = Source::Body;
         self.res.body = Some(body);
         Flow::Done(0)
-    }
-
-    /// Handles `code` with a matching `error_page`; `false` when none applies.
-    pub fn try_error_page(&mut self, code: u16) -> bool {
-        if self.error_page_depth > 0 && !self.flag("recursive_error_pages", false) {
-            return false;
-        }
-        if self.uri_changes > super::sim::MAX_URI_CHANGES || self.error_page_depth > 10 {
-            return false;
-        }
-        let pages = self.model().lookup_all(self.scope, "error_page");
-        let code_s = code.to_string();
-        let Some(d) = pages.into_iter().find(|d| d.args.len() >= 2 && d.args[..d.args.len() - 1].contains(&code_s)) else { return false };
-        let overwrite: Option<u16> = d.args.iter().find_map(|a| a.strip_prefix('=').map(|v| v.parse().unwrap_or(0)));
-        let target = d.args[d.args.len() - 1].clone();
-        self.error_page_depth += 1;
-        self.uri_changes += 1;
-        self.status = match overwrite {
-            None => code,
-            Some(n) => n,
-        };
-        self.step(format!("error_page for {code}: \"{target}\""), Some(d.span));
-        let target = self.eval(&target);
-        let flow = if target.starts_with('/') {
-            match target.split_once('?') {
-                Some((u, a)) => {
-                    self.uri = u.to_string();
-                    self.args = a.to_string();
-                }
-                None => {
-                    self.uri = target.clone();
-                    self.args.clear();
-                }
-            }
-            if self.method != "HEAD" {
-                self.method = "GET".into();
-            }
-            self.internal = true;
-            self.res.location = None;
-            self.phases_from(Flow::Internal)
-        } else if target.starts_with('@') {
-            if !self.enter_named(&target) {
-                return false;
-            }
-            self.internal = true;
-            self.phases_from(Flow::Named)
-        } else {
-            let status = overwrite.filter(|c| matches!(c, 301 | 302 | 303 | 307 | 308)).unwrap_or(302);
-            self.res.location = Some(target);
-            self.special_response(status);
-            return true;
-        };
-        let err_status = self.status;
-        match flow {
-            Flow::Done(0) | Flow::Next | Flow::Redirect | Flow::Internal | Flow::Named => {}
-            Flow::Done(c) => self.finalize_error(c),
-        }
-        if err_status != 0 && self.res.status.is_some() && overwrite != Some(0) {
-            self.res.status = Some(err_status);
-        }
-        true
     }
 }
 

@@ -1,6 +1,6 @@
 //! The simulated disk as the content handlers ask about it, on top of the parsed `files.txt`.
 
-use super::inputs::{is_clean, StaticFiles};
+use super::inputs::{clean_path, is_clean, StaticFiles};
 
 /// What a path is on the simulated disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +39,11 @@ impl Fs {
             }
         }
         Kind::Missing
+    }
+
+    /// The path of a file as the disk names it: repeated slashes merged.
+    pub fn canonical(&self, path: &str) -> String {
+        clean_path(path).into_owned()
     }
 
     /// Entries directly inside `dir`, directories with a trailing `/`, with file sizes.

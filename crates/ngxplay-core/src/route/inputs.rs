@@ -314,7 +314,7 @@ pub struct StaticFiles {
 }
 
 /// A path with repeated slashes merged and no trailing slash (except for `/` itself).
-fn clean_path(p: &str) -> Cow<'_, str> {
+pub fn clean_path(p: &str) -> Cow<'_, str> {
     if is_clean(p) {
         return Cow::Borrowed(p);
     }

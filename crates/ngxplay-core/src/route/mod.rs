@@ -3,11 +3,13 @@
 mod access;
 pub mod balance;
 mod content;
+mod errpage;
 pub mod env;
 mod index;
 pub mod inputs;
 mod location;
 mod md5crypt;
+pub mod phpfpm;
 mod proxy;
 pub mod result;
 mod rewrite;

@@ -1,6 +1,7 @@
 //! The `*_pass` handlers: which backend is contacted, the URI, Host and headers it gets, and what comes back.
 
 use super::balance::{implicit_upstream, Contact, Final, NextUpstream, PickKey, RetryConfig};
+use super::phpfpm;
 use super::result::{Source, UpstreamHit};
 use super::sim::{Flow, Run};
 use super::uri::{escape, Escape};
@@ -99,8 +100,12 @@ impl Run<'_, '_> {
                 &implicit
             }
         };
+        let cgi = matches!(kind.as_str(), "fastcgi" | "uwsgi" | "scgi");
+        let params = if cgi { self.params(&kind) } else { Vec::new() };
         let uri = match kind.as_str() {
             "proxy" | "grpc" => self.proxy_uri(&t, dynamic),
+            // CGI-style backends report the REQUEST_URI param they got (empty when none was sent).
+            _ if cgi => params.iter().rev().find(|(k, _)| k == "REQUEST_URI").map(|(_, v)| v.clone()).unwrap_or_default(),
             _ => self.req.target.clone(),
         };
         let method = if kind == "proxy" {
@@ -109,7 +114,11 @@ impl Run<'_, '_> {
             self.method.clone()
         };
         let (host, headers) = if kind == "proxy" { self.proxy_headers() } else { (self.req.header("host").map(str::to_string), Vec::new()) };
-        let params = if matches!(kind.as_str(), "fastcgi" | "uwsgi" | "scgi") { self.params(&kind) } else { Vec::new() };
+        let php = (kind == "fastcgi").then(|| phpfpm::verdict(&self.sim.fs, &params));
+        let php_answer = php.as_ref().and_then(phpfpm::Verdict::answer);
+        // The oracle's HTTP backends switch protocols for a websocket handshake that reaches them over HTTP/1.1.
+        let http11 = kind == "proxy" && self.lookup("proxy_http_version").and_then(|x| x.args.first()).is_some_and(|v| v == "1.1");
+        let switches = http11 && websocket_handshake(&headers);
         let hash_key = match &up.balance {
             crate::model::Balance::Hash { key, .. } => self.eval(key),
             _ => String::new(),
@@ -135,7 +144,13 @@ impl Run<'_, '_> {
             if grpc {
                 return Contact::Status(502);
             }
-            Contact::Status(req.status_override(upstream_name.as_deref(), server).or(state.status).unwrap_or(200))
+            if let Some((status, _)) = php_answer {
+                return Contact::Status(status);
+            }
+            match req.status_override(upstream_name.as_deref(), server).or(state.status).unwrap_or(200) {
+                200 if switches => Contact::Status(101),
+                status => Contact::Status(status),
+            }
         });
         let mut statuses = Vec::new();
         for tr in &attempts.tries {
@@ -159,6 +174,13 @@ impl Run<'_, '_> {
                 }
             }
             self.step(format!("{kind}_pass contacts {server} with \"{method} {uri}\""), Some(d.span));
+            if switches && tr.contact == Contact::Status(101) {
+                self.step("the backend got Upgrade: websocket and Connection: upgrade over HTTP/1.1: it answers 101 Switching Protocols", Some(d.span));
+            }
+            if let (Some(v), Contact::Status(_)) = (&php, tr.contact) {
+                let span = self.model().lookup_all(self.scope, "fastcgi_param").into_iter().rev().find(|p| p.args.first().is_some_and(|k| k == "SCRIPT_FILENAME")).map_or(d.span, |p| p.span);
+                self.step(v.explain(), Some(span));
+            }
         }
         self.upstream_status = Some(statuses.join(", "));
         match attempts.result {
@@ -174,6 +196,7 @@ impl Run<'_, '_> {
                 }
                 self.res.status = Some(status);
                 self.res.source = Source::Upstream;
+                self.res.body = php_answer.map(|(_, body)| body.to_string());
                 Flow::Done(0)
             }
             Final::BadGateway | Final::NoLive => {
@@ -296,9 +319,20 @@ impl Run<'_, '_> {
         for d in dirs {
             if d.args.len() >= 2 {
                 let v = self.eval(&d.args[1]);
+                // `if_not_empty` sends the parameter only when its value is not empty.
+                if v.is_empty() && d.args.get(2).is_some_and(|a| a == "if_not_empty") {
+                    continue;
+                }
                 out.push((d.args[0].clone(), v));
             }
         }
         out
     }
+}
+
+/// Whether a request with these headers is a websocket handshake: `Upgrade` names websocket and `Connection` names
+/// upgrade (the last of each header counts, case-insensitively).
+fn websocket_handshake(headers: &[(String, String)]) -> bool {
+    let last = |name: &str| headers.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_ascii_lowercase());
+    last("upgrade").is_some_and(|v| v.contains("websocket")) && last("connection").is_some_and(|v| v.contains("upgrade"))
 }

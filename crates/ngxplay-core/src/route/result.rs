@@ -28,7 +28,7 @@ pub struct UpstreamHit {
     /// `http`, `fastcgi`, `uwsgi`, `scgi` or `grpc`.
     pub protocol: String,
     pub method: String,
-    /// The request URI sent (for FastCGI and friends, `REQUEST_URI`).
+    /// The request URI sent (for FastCGI and friends, the `REQUEST_URI` param; empty when none was sent).
     pub uri: String,
     /// The Host header sent, when the protocol has one.
     pub host: Option<String>,

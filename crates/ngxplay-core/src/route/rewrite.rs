@@ -325,10 +325,11 @@ impl Run<'_, '_> {
         if self.lookup("absolute_redirect").is_some_and(|d| d.args.first().is_some_and(|a| a == "off")) {
             return target.to_string();
         }
-        let host = if self.req.header("host").is_none() {
-            self.server_addr()
-        } else if self.flag("server_name_in_redirect", false) {
+        // server_name_in_redirect wins even over a missing Host; without either, the local address is used.
+        let host = if self.flag("server_name_in_redirect", false) {
             self.model().servers[self.server].primary_name().to_string()
+        } else if self.req.header("host").is_none() {
+            self.server_addr()
         } else if !self.host.is_empty() {
             self.host.clone()
         } else {

@@ -43,11 +43,22 @@ pub fn validate_host(host: &str) -> Option<String> {
 }
 
 impl Run<'_, '_> {
-    /// Picks the socket's default server; the Host header may change it later.
+    /// The address the request arrives on, when the request names one (`addr=`).
+    fn arrival_addr(&self) -> Option<ListenAddr> {
+        let port = self.listen_port;
+        self.req.addr.as_deref().and_then(|a| parse_listen(&[format!("{a}:{port}")], Default::default()).map(|l| l.addr))
+    }
+
+    /// The default server of the socket the request arrives on; `None` when nothing listens there.
+    pub fn default_server(&self) -> Option<ServerId> {
+        self.sim.index.socket_group(self.listen_port, self.arrival_addr().as_ref()).map(|g| g.default)
+    }
+
+    /// Picks the server for the Host header among the socket's servers, else the socket's default server.
     pub fn select_server(&mut self) -> Option<ServerId> {
         let m = self.model();
         let port = self.listen_port;
-        let want: Option<ListenAddr> = self.req.addr.as_deref().and_then(|a| parse_listen(&[format!("{a}:{port}")], Default::default()).map(|l| l.addr));
+        let want = self.arrival_addr();
         let group = self.sim.index.socket_group(port, want.as_ref())?;
         let default = group.default;
         let host_header = self.req.header("host").map(str::to_string);

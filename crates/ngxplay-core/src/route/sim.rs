@@ -10,6 +10,7 @@ use super::index::Index;
 use super::inputs::{Backends, RequestLine, StaticFiles};
 use super::result::{BlockRef, RouteResult, Source, TraceStep};
 use super::uri::{parse_target, UriError};
+use crate::check::parse_size;
 use crate::load::Config;
 use crate::model::regex::Regex;
 use crate::model::{LocationId, Model, ScopeId, ServerId};
@@ -17,9 +18,6 @@ use crate::span::{FileId, Span};
 
 /// How many internal redirects and URI changes nginx allows before answering 500.
 pub const MAX_URI_CHANGES: u32 = 10;
-
-/// Request lines longer than this get 414 (`large_client_header_buffers 4 8k`).
-const MAX_REQUEST_LINE: usize = 8192;
 
 /// Runs requests against one config, keeping balancer state between them.
 pub struct Simulator<'a> {
@@ -75,11 +73,14 @@ pub struct Run<'s, 'a> {
     pub vars: FxHashMap<String, String>,
     /// `$host`.
     pub host: String,
-    /// The status an error page runs under (`$status`).
+    /// The error status (nginx's `r->err_status`): set by each error and by `error_page =code`, it becomes the
+    /// status of whatever response is finally sent; 0 when none. `$status` reads it.
     pub status: u16,
+    /// Set once an error was handled where `error_page`s are configured and `recursive_error_pages` is off: later
+    /// errors of this request get nginx's own response.
+    pub error_page: bool,
     pub internal: bool,
     pub uri_changes: u32,
-    pub error_page_depth: u32,
     pub upstream_status: Option<String>,
     pub remote_user: Option<String>,
     pub listen_port: u16,
@@ -133,7 +134,7 @@ impl<'a> Simulator<'a> {
             status: 0,
             internal: false,
             uri_changes: 0,
-            error_page_depth: 0,
+            error_page: false,
             upstream_status: None,
             remote_user: None,
             listen_port: req.sent_port(),
@@ -143,6 +144,7 @@ impl<'a> Simulator<'a> {
             res: RouteResult { line: req.line, request: req.raw.clone(), trace: Vec::with_capacity(16), ..RouteResult::default() },
         };
         run.execute();
+        run.apply_err_status();
         run.res
     }
 
@@ -184,46 +186,22 @@ impl<'s, 'a> Run<'s, 'a> {
 
     fn execute(&mut self) {
         let req = self.req;
-        // The request line itself.
-        let valid_method = !req.method.is_empty() && req.method.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-');
-        let version = self.protocol.as_str();
-        let line_len = req.method.len() + req.target.len() + version.len() + 2;
-        let early = if !valid_method {
-            Some((400, "the method is not upper-case letters"))
-        } else if !matches!(version, "HTTP/1.0" | "HTTP/1.1" | "HTTP/0.9") {
-            Some((if version.starts_with("HTTP/") && version.as_bytes().get(5).is_some_and(|c| c.is_ascii_digit()) { 505 } else { 400 }, "unsupported HTTP version"))
-        } else if line_len > MAX_REQUEST_LINE {
-            Some((414, "the request line is longer than the 8k header buffer"))
-        } else {
-            None
-        };
-        let Some(server) = self.select_server() else {
+        let Some(default) = self.default_server() else {
             self.step("no server listens on this address and port", None);
             self.res.status = None;
             self.res.source = Source::Empty;
             self.res.error = Some("connection refused".into());
             return;
         };
-        self.server = server;
-        self.scope = self.model().servers[server].scope;
-        let srv = &self.model().servers[server];
-        self.res.server = Some(self.sim.block_ref(server_label(srv), srv.head));
-        if let Some((code, why)) = early {
+        // The request line is read before any Host is known, with the buffers of the socket's default server.
+        if let Some((code, why)) = self.request_line_error(default) {
+            self.use_server(default);
             self.step(format!("{code}: {why}"), None);
-            self.finalize_error(code);
+            self.finish(Flow::Done(code));
             return;
         }
-        let ssl_socket = self.sim.index.ssl_port(self.listen_port);
-        if ssl_socket && req.scheme == "http" {
-            self.step("plain HTTP sent to an SSL port: 400", None);
-            self.special_response(400);
-            return;
-        }
-        let host_ok = self.host_is_valid();
-        if !host_ok {
-            self.finalize_error(400);
-            return;
-        }
+        // The URI is parsed with the request line, so the default server's merge_slashes applies.
+        self.use_server(default);
         let merge = self.flag("merge_slashes", true);
         match parse_target(&req.target, merge) {
             Ok(t) => {
@@ -238,9 +216,21 @@ impl<'s, 'a> Run<'s, 'a> {
                     UriError::NotAbsolute => "the request target does not start with \"/\"",
                 };
                 self.step(format!("400: {why}"), None);
-                self.finalize_error(400);
+                self.finish(Flow::Done(400));
                 return;
             }
+        }
+        // Then the headers: Host picks the server.
+        let Some(server) = self.select_server() else { return };
+        self.use_server(server);
+        if !self.host_is_valid() {
+            self.finish(Flow::Done(400));
+            return;
+        }
+        if self.sim.index.ssl_port(self.listen_port) && req.scheme == "http" {
+            self.step("plain HTTP sent to an SSL port: 497 (a 400 unless an error_page handles 497)", None);
+            self.finish(Flow::Done(497));
+            return;
         }
         self.step(["URI \"", &self.uri, "\", args \"", &self.args, "\""].concat(), None);
         let flow = self.server_rewrite();
@@ -249,6 +239,41 @@ impl<'s, 'a> Run<'s, 'a> {
             other => other,
         };
         self.finish(flow);
+    }
+
+    /// Makes `server` the one handling the request.
+    fn use_server(&mut self, server: ServerId) {
+        self.server = server;
+        self.scope = self.model().servers[server].scope;
+        let srv = &self.model().servers[server];
+        self.res.server = Some(self.sim.block_ref(server_label(srv), srv.head));
+    }
+
+    /// What is wrong with the request line, checked in the order nginx's parser meets it: the method, the length
+    /// (the line must fit in `client_header_buffer_size` or in one `large_client_header_buffers` buffer), the version.
+    fn request_line_error(&self, default: ServerId) -> Option<(u16, String)> {
+        let req = self.req;
+        if req.method.is_empty() || !req.method.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b == b'-') {
+            return Some((400, "the method is not upper-case letters".into()));
+        }
+        let version = self.protocol.as_str();
+        // `METHOD TARGET VERSION` and its CRLF.
+        let line_len = req.method.len() + req.target.len() + version.len() + 4;
+        let scope = self.model().servers[default].scope;
+        let size_of = |name: &str, arg: usize, default: u64| {
+            self.model().lookup(scope, name).and_then(|d| d.args.get(arg)).and_then(|a| parse_size(a)).unwrap_or(default)
+        };
+        let first = size_of("client_header_buffer_size", 0, 1024);
+        let large = size_of("large_client_header_buffers", 1, 8192);
+        let limit = first.max(large);
+        if line_len as u64 > limit {
+            return Some((414, format!("the request line ({line_len} bytes with its CRLF) does not fit in a {limit}-byte header buffer")));
+        }
+        if !matches!(version, "HTTP/1.0" | "HTTP/1.1" | "HTTP/0.9") {
+            let code = if version.starts_with("HTTP/") && version.as_bytes().get(5).is_some_and(|c| c.is_ascii_digit()) { 505 } else { 400 };
+            return Some((code, "unsupported HTTP version".into()));
+        }
+        None
     }
 
     /// Says that the request goes round again, and how close it is to nginx's limit.
@@ -322,14 +347,6 @@ impl<'s, 'a> Run<'s, 'a> {
         }
     }
 
-    /// Answers with `code`: an error page when one is configured, else nginx's own response.
-    pub fn finalize_error(&mut self, code: u16) {
-        if self.try_error_page(code) {
-            return;
-        }
-        self.special_response(code);
-    }
-
     /// nginx's built-in response for `code`.
     pub fn special_response(&mut self, code: u16) {
         if code == 444 || code == 499 {
@@ -339,6 +356,15 @@ impl<'s, 'a> Run<'s, 'a> {
             self.step(format!("{code}: the connection is closed without a response"), None);
             return;
         }
+        // nginx's own pages for its 49x codes (bad certificates, plain HTTP to an SSL port, large headers) go out as 400.
+        let code = if (494..=497).contains(&code) {
+            if self.status == code {
+                self.status = 400;
+            }
+            400
+        } else {
+            code
+        };
         self.res.status = Some(code);
         self.res.body = None;
         self.res.file = None;
