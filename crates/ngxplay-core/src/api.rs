@@ -98,6 +98,10 @@ pub fn route_named(analysis: &Analysis, inputs: &RouteInputs, names: &InputNames
         return RouteOutput { results: Vec::new(), diagnostics };
     }
     let mut sim = crate::route::Simulator::new(&analysis.config, analysis.model(), files, backends);
-    let results = requests.iter().flat_map(|r| sim.route(r)).collect();
+    let count = requests.iter().map(|r| r.repeat.max(1) as usize).sum::<usize>();
+    let mut results = Vec::with_capacity(count);
+    for r in &requests {
+        sim.route_into(r, &mut results);
+    }
     RouteOutput { results, diagnostics }
 }

@@ -25,21 +25,29 @@ pub struct SourceFile {
     pub text: String,
     pub builtin: bool,
     line_starts: Vec<u32>,
+    /// For each 4 KiB block of the text, the index of the first line start in it (one extra entry at the
+    /// end), so that finding a line searches one block's starts instead of the whole file's.
+    block_first: Vec<u32>,
 }
+
+/// Bytes per block of [`SourceFile`]'s line index, as a shift.
+const BLOCK_SHIFT: usize = 12;
 
 impl SourceFile {
     fn new(path: String, display: String, text: String, builtin: bool) -> Self {
         let mut line_starts = vec![0u32];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
-        SourceFile { path, display, text, builtin, line_starts }
+        let blocks = (text.len() >> BLOCK_SHIFT) + 1;
+        let block_first = (0..=blocks).map(|k| line_starts.partition_point(|&s| (s as usize) < k << BLOCK_SHIFT) as u32).collect();
+        SourceFile { path, display, text, builtin, line_starts, block_first }
     }
 
-    /// The 1-based line holding byte `offset`.
+    /// The 1-based line holding byte `offset`: the number of line starts at or before it.
     pub fn line_of(&self, offset: usize) -> u32 {
-        match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(i) => i as u32 + 1,
-            Err(i) => i as u32,
-        }
+        let k = (offset >> BLOCK_SHIFT).min(self.block_first.len() - 2);
+        let (lo, hi) = (self.block_first[k] as usize, self.block_first[k + 1] as usize);
+        let within = self.line_starts[lo..hi].partition_point(|&s| s as usize <= offset);
+        (lo + within) as u32
     }
 
     /// The byte range of 1-based line `line`, without its newline.
@@ -286,6 +294,34 @@ fn finish_dump_file(path: String, mut text: String) -> DumpFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_of_counts_line_starts_at_or_before_the_offset() {
+        // Lines of varied lengths, some spanning several index blocks, and a file without a final newline.
+        let mut text = String::new();
+        for i in 0..600usize {
+            text.push_str(&"x".repeat((i * 37) % 9000));
+            text.push('\n');
+        }
+        text.push_str("tail");
+        let f = SourceFile::new("/a".into(), "a".into(), text.clone(), false);
+        // The expected line of every offset, counted byte by byte.
+        let mut line = 1;
+        for (o, b) in text.bytes().enumerate() {
+            if o % 101 == 0 || b == b'\n' {
+                assert_eq!(f.line_of(o), line, "offset {o}");
+            }
+            if b == b'\n' {
+                line += 1;
+                assert_eq!(f.line_of(o + 1), line, "offset {}", o + 1);
+            }
+        }
+        for o in [text.len(), text.len() + 1, text.len() + 100_000] {
+            assert_eq!(f.line_of(o), line, "offset {o}");
+        }
+        let empty = SourceFile::new("/b".into(), "b".into(), String::new(), false);
+        assert_eq!((empty.line_of(0), empty.line_of(5)), (1, 1));
+    }
 
     #[test]
     fn glob_rules() {

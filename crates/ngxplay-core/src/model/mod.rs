@@ -64,13 +64,19 @@ pub struct Scope {
 impl Scope {
     /// The last directive called `name` set directly at this level.
     pub fn get(&self, name: &str) -> Option<&Dir> {
-        self.dirs.iter().rev().find(|d| d.name == name)
+        self.dirs.iter().rev().find(|d| same_name(&d.name, name))
     }
 
     /// Every directive called `name` set directly at this level, in order.
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Dir> + 'a {
-        self.dirs.iter().filter(move |d| d.name == name)
+        self.dirs.iter().filter(move |d| same_name(&d.name, name))
     }
+}
+
+/// Name equality that settles most mismatches on the length and last byte, without a `memcmp` call;
+/// the simulator asks scopes for directives by name many times per request.
+fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,10 +127,18 @@ pub struct Location {
 impl Location {
     /// A label like `^~ /static/` or `@fallback`.
     pub fn label(&self) -> String {
-        match self.modifier {
-            Modifier::Prefix | Modifier::Named => self.pattern.clone(),
-            m => format!("{} {}", m.as_str(), self.pattern),
+        let mut s = String::with_capacity(self.pattern.len() + 4);
+        self.write_label(&mut s);
+        s
+    }
+
+    /// Appends [`Location::label`] to `out`.
+    pub fn write_label(&self, out: &mut String) {
+        if !matches!(self.modifier, Modifier::Prefix | Modifier::Named) {
+            out.push_str(self.modifier.as_str());
+            out.push(' ');
         }
+        out.push_str(&self.pattern);
     }
 }
 
@@ -287,7 +301,7 @@ impl Model {
     /// all of them from the nearest level that has any, none from further up (nginx's all-or-nothing rule).
     pub fn lookup_all(&self, scope: ScopeId, name: &str) -> Vec<&Dir> {
         for s in self.chain(scope) {
-            let here: Vec<&Dir> = s.dirs.iter().filter(|d| d.name == name).collect();
+            let here: Vec<&Dir> = s.dirs.iter().filter(|d| same_name(&d.name, name)).collect();
             if !here.is_empty() {
                 return here;
             }

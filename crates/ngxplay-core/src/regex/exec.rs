@@ -37,34 +37,60 @@ struct Vm<'a> {
     limit: usize,
 }
 
+thread_local! {
+    /// Buffers kept from earlier searches, so that a search that finds nothing allocates nothing.
+    static SPARE: std::cell::Cell<(Vec<usize>, Vec<Frame>)> = const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
 /// Finds the leftmost match of `prog` in `text`, giving up after `limit` steps in all.
 pub fn search(prog: &Program, text: &[u8], limit: usize) -> Outcome {
-    let mut vm = Vm { prog, text, slots: vec![UNSET; prog.slots], stack: Vec::new(), steps: 0, limit };
-    let mut start = 0;
-    loop {
-        if let Some(b) = prog.first_byte {
-            match text[start.min(text.len())..].iter().position(|&c| c == b) {
-                Some(k) => start += k,
-                None => return Outcome::NoMatch,
+    let (mut slots, stack) = SPARE.with(|s| s.take());
+    slots.clear();
+    slots.resize(prog.slots, UNSET);
+    let mut vm = Vm { prog, text, slots, stack, steps: 0, limit };
+    let found = vm.leftmost();
+    let Vm { slots, stack, .. } = vm;
+    let (outcome, spare) = match found {
+        Some(true) => (Outcome::Match(slots), Vec::new()),
+        Some(false) => (Outcome::NoMatch, slots),
+        None => (Outcome::TooComplex, slots),
+    };
+    // A stack grown by a pathological pattern is not worth keeping.
+    let stack = if stack.capacity() > 1 << 16 { Vec::new() } else { stack };
+    SPARE.with(|s| s.set((spare, stack)));
+    outcome
+}
+
+impl Vm<'_> {
+    /// Tries each start position in turn: `Some(true)` with the match in `slots`, `None` when the budget runs out.
+    fn leftmost(&mut self) -> Option<bool> {
+        let (prog, text) = (self.prog, self.text);
+        let mut start = 0;
+        loop {
+            if let Some(b) = prog.first_byte {
+                match text[start.min(text.len())..].iter().position(|&c| c == b) {
+                    Some(k) => start += k,
+                    None => return Some(false),
+                }
             }
-        }
-        vm.slots.iter_mut().for_each(|s| *s = UNSET);
-        vm.stack.clear();
-        match vm.run(start) {
-            Some(true) => return Outcome::Match(vm.slots),
-            Some(false) => {}
-            None => return Outcome::TooComplex,
-        }
-        if prog.anchored || start >= text.len() {
-            return Outcome::NoMatch;
-        }
-        if prog.dotstar {
-            match text[start..].iter().position(|&c| c == b'\n') {
-                Some(k) => start += k + 1,
-                None => return Outcome::NoMatch,
+            self.slots.iter_mut().for_each(|s| *s = UNSET);
+            self.stack.clear();
+            match self.run(start) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => return None,
             }
-        } else {
-            start += 1;
+            if prog.anchored || start >= text.len() {
+                return Some(false);
+            }
+            if prog.dotstar {
+                match text[start..].iter().position(|&c| c == b'\n') {
+                    Some(k) => start += k + 1,
+                    None => return Some(false),
+                }
+            } else {
+                start += 1;
+            }
         }
     }
 }

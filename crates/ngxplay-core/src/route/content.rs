@@ -143,13 +143,11 @@ impl<'s, 'a> Run<'s, 'a> {
         let get_head_post = matches!(self.method.as_str(), "GET" | "HEAD" | "POST");
         if self.uri.ends_with('/') {
             if get_head_post {
-                let names: Vec<String> = match self.lookup("index") {
-                    Some(d) => d.args.clone(),
-                    None => vec!["index.html".into()],
-                };
+                let index = self.lookup("index");
+                let count = index.map_or(1, |d| d.args.len());
                 let dir = self.map_path(&self.uri.clone());
-                for n in names {
-                    let n = self.eval(&n);
+                for k in 0..count {
+                    let n = self.eval(index.map_or("index.html", |d| d.args[k].as_str()));
                     if n.starts_with('/') {
                         self.step(format!("index: internal redirect to \"{n}\""), self.lookup("index").map(|d| d.span));
                         self.uri = n;

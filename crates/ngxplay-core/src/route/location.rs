@@ -159,7 +159,12 @@ impl Run<'_, '_> {
             Why::RegexTooComplex(l) => (l, "regex tested: gave up after too many backtracking steps, counted as no match"),
         };
         let loc = &m.locations[l];
-        self.step(["location ", &loc.label(), ": ", text].concat(), Some(loc.head));
+        let mut message = String::with_capacity(16 + loc.pattern.len() + text.len());
+        message.push_str("location ");
+        loc.write_label(&mut message);
+        message.push_str(": ");
+        message.push_str(text);
+        self.step(message, Some(loc.head));
     }
 
     /// Finds the location for the current URI and switches the configuration to it.

@@ -19,6 +19,9 @@ use crate::span::{FileId, Span};
 /// How many internal redirects and URI changes nginx allows before answering 500.
 pub const MAX_URI_CHANGES: u32 = 10;
 
+/// Slots in [`Simulator`]'s cache of recent span lines.
+const RECENT: usize = 64;
+
 /// Runs requests against one config, keeping balancer state between them.
 pub struct Simulator<'a> {
     pub cfg: &'a Config,
@@ -36,6 +39,8 @@ pub struct Simulator<'a> {
     regexes: FxHashMap<String, [Option<Option<Rc<Regex>>>; 2]>,
     /// The line of each span start asked about so far, by file and offset.
     lines: FxHashMap<(FileId, u32), u32>,
+    /// A small direct-mapped cache in front of `lines`: a request's steps point at the same few spans.
+    recent: [(FileId, u32, u32); RECENT],
     /// Each file's display name, shared by every trace step that points into it.
     names: Vec<Arc<str>>,
 }
@@ -95,12 +100,21 @@ impl<'a> Simulator<'a> {
     pub fn new(cfg: &'a Config, model: &'a Model, files: StaticFiles, backends: Backends) -> Self {
         let index = Index::new(model);
         let names = (0..cfg.files.len()).map(|i| Arc::from(cfg.files.get(i as FileId).display.as_str())).collect();
-        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), lines: FxHashMap::default(), names }
+        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), lines: FxHashMap::default(), recent: [(FileId::MAX, 0, 0); RECENT], names }
     }
 
     /// Runs one line of `requests.txt`: one result per `repeat`.
     pub fn route(&mut self, req: &RequestLine) -> Vec<RouteResult> {
-        (0..req.repeat.max(1)).map(|_| self.route_once(req)).collect()
+        let mut out = Vec::new();
+        self.route_into(req, &mut out);
+        out
+    }
+
+    /// [`Simulator::route`], appending to `out`.
+    pub fn route_into(&mut self, req: &RequestLine, out: &mut Vec<RouteResult>) {
+        for _ in 0..req.repeat.max(1) {
+            out.push(self.route_once(req));
+        }
     }
 
     /// The compiled form of a regex written in a directive; `None` when it does not compile.
@@ -158,8 +172,14 @@ impl<'a> Simulator<'a> {
     pub fn where_is(&mut self, span: Span) -> (u32, Arc<str>) {
         match self.names.get(span.file as usize) {
             Some(name) => {
+                let slot = (span.start as usize ^ span.file as usize) % RECENT;
+                let (file, start, line) = self.recent[slot];
+                if file == span.file && start == span.start {
+                    return (line, name.clone());
+                }
                 let f = self.cfg.files.get(span.file);
                 let line = *self.lines.entry((span.file, span.start)).or_insert_with(|| f.line_of(span.start as usize));
+                self.recent[slot] = (span.file, span.start, line);
                 (line, name.clone())
             }
             None => (0, Arc::from("")),
@@ -279,9 +299,8 @@ impl<'s, 'a> Run<'s, 'a> {
     /// Says that the request goes round again, and how close it is to nginx's limit.
     fn note_search_again(&mut self) {
         if self.uri_changes <= MAX_URI_CHANGES {
-            let n = self.uri_changes.to_string();
-            let max = (MAX_URI_CHANGES).to_string();
-            self.step(["new URI \"", &self.uri, "\": the location search runs again (", &n, " of ", &max, " changes allowed)"].concat(), None);
+            let message = format!("new URI \"{}\": the location search runs again ({} of {MAX_URI_CHANGES} changes allowed)", self.uri, self.uri_changes);
+            self.step(message, None);
         }
     }
 
