@@ -34,3 +34,12 @@ pub fn requests(servers: usize, n: usize) -> String {
     }
     s
 }
+
+/// A `files.txt` in which every generated site has its `index.html` and the assets the requests ask for.
+pub fn files(servers: usize) -> String {
+    let mut s = String::with_capacity(servers * 110);
+    for i in 0..servers {
+        let _ = writeln!(s, "/var/www/site{i}/index.html\n/var/www/site{i}/static/app.css\n/var/www/site{i}/img/logo.png");
+    }
+    s
+}

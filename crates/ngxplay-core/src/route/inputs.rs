@@ -1,9 +1,10 @@
 //! The three input files of a routing case, read exactly as the oracle reads them: requests, static files, backends.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Level};
+use crate::fxhash::FxHashSet;
 
 /// The `User-Agent` the oracle's client sends unless told otherwise.
 pub const DEFAULT_USER_AGENT: &str = "curl/7.88.1";
@@ -309,8 +310,10 @@ pub fn parse_requests(text: &str, file_name: &str) -> (Vec<RequestLine>, Vec<Dia
 /// The simulated disk: the files of `files.txt` (each holding its own path and a newline) and directories.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StaticFiles {
-    files: BTreeSet<String>,
-    dirs: BTreeSet<String>,
+    /// Hashed: the simulator asks about paths on every request; only [`StaticFiles::list_dir`] needs an order,
+    /// and it sorts what it finds.
+    files: FxHashSet<String>,
+    dirs: FxHashSet<String>,
 }
 
 /// A path with repeated slashes merged and no trailing slash (except for `/` itself).

@@ -37,9 +37,7 @@ pub struct Simulator<'a> {
     /// Regexes written in `rewrite`, `if` and the like, compiled on first use (`None`: it does not compile),
     /// case-sensitive first.
     regexes: FxHashMap<String, [Option<Option<Rc<Regex>>>; 2]>,
-    /// The line of each span start asked about so far, by file and offset.
-    lines: FxHashMap<(FileId, u32), u32>,
-    /// A small direct-mapped cache in front of `lines`: a request's steps point at the same few spans.
+    /// Lines of recent span starts, direct-mapped: a request's steps point at the same few spans.
     recent: [(FileId, u32, u32); RECENT],
     /// Each file's display name, shared by every trace step that points into it.
     names: Vec<Arc<str>>,
@@ -100,7 +98,7 @@ impl<'a> Simulator<'a> {
     pub fn new(cfg: &'a Config, model: &'a Model, files: StaticFiles, backends: Backends) -> Self {
         let index = Index::new(model);
         let names = (0..cfg.files.len()).map(|i| Arc::from(cfg.files.get(i as FileId).display.as_str())).collect();
-        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), lines: FxHashMap::default(), recent: [(FileId::MAX, 0, 0); RECENT], names }
+        Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), recent: [(FileId::MAX, 0, 0); RECENT], names }
     }
 
     /// Runs one line of `requests.txt`: one result per `repeat`.
@@ -177,8 +175,7 @@ impl<'a> Simulator<'a> {
                 if file == span.file && start == span.start {
                     return (line, name.clone());
                 }
-                let f = self.cfg.files.get(span.file);
-                let line = *self.lines.entry((span.file, span.start)).or_insert_with(|| f.line_of(span.start as usize));
+                let line = self.cfg.files.get(span.file).line_of(span.start as usize);
                 self.recent[slot] = (span.file, span.start, line);
                 (line, name.clone())
             }
