@@ -1,6 +1,6 @@
 //! The one entry surface the CLI and the web app share: check a config, then run request lines against it.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +8,7 @@ use crate::check::{check, CheckOptions};
 use crate::diag::Diagnostic;
 use crate::load::{load_text, Config, Context};
 use crate::model::Model;
+use crate::route::index::Index;
 use crate::route::result::RouteResult;
 use crate::vfs::FileSet;
 
@@ -32,6 +33,8 @@ pub struct Analysis {
     pub config_test: ConfigTest,
     /// The simulator's model of `config`: built by the first [`route`] and reused by the next ones.
     model: OnceLock<Model>,
+    /// The model's lookup tables (sockets, server names, maps, upstreams), kept like the model.
+    index: OnceLock<Arc<Index>>,
 }
 
 impl Analysis {
@@ -39,13 +42,18 @@ impl Analysis {
     pub fn model(&self) -> &Model {
         self.model.get_or_init(|| crate::model::build(&self.config))
     }
+
+    /// The lookup tables of [`Analysis::model`].
+    pub fn index(&self) -> Arc<Index> {
+        self.index.get_or_init(|| Arc::new(Index::new(self.model()))).clone()
+    }
 }
 
 /// Loads `text` (a config or `nginx -T` output) named `name`, with `files` for includes, and checks it.
 pub fn analyze(files: FileSet, name: &str, text: &str, context: Option<Context>, opts: &CheckOptions) -> Analysis {
     let config = load_text(files, name, text, context);
     let config_test = ConfigTest::from_diagnostics(check(&config, opts));
-    Analysis { config, config_test, model: OnceLock::new() }
+    Analysis { config, config_test, model: OnceLock::new(), index: OnceLock::new() }
 }
 
 /// The context a simulation runs in: which files exist and how backends behave.
@@ -97,7 +105,7 @@ pub fn route_named(analysis: &Analysis, inputs: &RouteInputs, names: &InputNames
     if !analysis.config_test.ok {
         return RouteOutput { results: Vec::new(), diagnostics };
     }
-    let mut sim = crate::route::Simulator::new(&analysis.config, analysis.model(), files, backends);
+    let mut sim = crate::route::Simulator::with_index(&analysis.config, analysis.model(), analysis.index(), files, backends);
     let count = requests.iter().map(|r| r.repeat.max(1) as usize).sum::<usize>();
     let mut results = Vec::with_capacity(count);
     for r in &requests {

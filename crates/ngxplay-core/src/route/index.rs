@@ -42,10 +42,10 @@ pub struct SocketGroup {
 }
 
 /// The outcome of name matching: the server and the regex captures of a regex name.
-pub struct NameMatch {
+pub struct NameMatch<'m> {
     pub server: ServerId,
     /// The name as written in the config.
-    pub how: String,
+    pub how: &'m str,
     /// Which rule matched: `exact name`, `leading wildcard`, `trailing wildcard` or `regex`.
     pub kind: &'static str,
     pub span: Option<Span>,
@@ -107,10 +107,10 @@ impl SocketGroup {
 
     /// Finds the server for `host` by exact name, longest leading wildcard, longest trailing wildcard, then the
     /// first matching regex; among equally good names the first in config order wins.
-    pub fn find_by_name(&self, m: &Model, host: &str) -> Option<NameMatch> {
+    pub fn find_by_name<'m>(&self, m: &'m Model, host: &str) -> Option<NameMatch<'m>> {
         let found = |r: &NameRef, kind: &'static str| {
             let n = &m.servers[r.server].names[r.name];
-            NameMatch { server: r.server, how: n.name.clone(), kind, span: Some(n.span), caps: Vec::new(), named: Vec::new() }
+            NameMatch { server: r.server, how: &n.name, kind, span: Some(n.span), caps: Vec::new(), named: Vec::new() }
         };
         if let Some(r) = self.exact.get(host) {
             return Some(found(r, "exact name"));
@@ -141,7 +141,7 @@ impl SocketGroup {
             let n = &m.servers[r.server].names[r.name];
             if let Some(re) = &n.regex {
                 if let Match::Captures { numbered, named } = re.captures(host) {
-                    return Some(NameMatch { server: r.server, how: n.name.clone(), kind: "first matching regex", span: Some(n.span), caps: numbered, named });
+                    return Some(NameMatch { server: r.server, how: &n.name, kind: "first matching regex", span: Some(n.span), caps: numbered, named });
                 }
             }
         }
@@ -319,7 +319,7 @@ mod tests {
     fn indexed(m: &Model, ix: &Index, port: u16, want: Option<&ListenAddr>, host: &str) -> Option<(ServerId, Option<String>)> {
         let g = ix.socket_group(port, want)?;
         Some(match g.find_by_name(m, host) {
-            Some(found) => (found.server, Some(found.how)),
+            Some(found) => (found.server, Some(found.how.to_string())),
             None => (g.default, None),
         })
     }

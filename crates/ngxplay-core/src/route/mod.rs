@@ -5,7 +5,7 @@ pub mod balance;
 mod content;
 mod errpage;
 pub mod env;
-mod index;
+pub mod index;
 pub mod inputs;
 mod location;
 mod md5crypt;

@@ -61,8 +61,8 @@ impl Run<'_, '_> {
         let want = self.arrival_addr();
         let group = self.sim.index.socket_group(port, want.as_ref())?;
         let default = group.default;
-        let host_header = self.req.header("host").map(str::to_string);
-        let host = match &host_header {
+        let req = self.req;
+        let host = match req.header("host") {
             Some(h) => match validate_host(h) {
                 Some(v) => v,
                 None => return Some(default),
@@ -72,8 +72,7 @@ impl Run<'_, '_> {
         self.listen_ssl = m.servers[default].listens.iter().any(|l| l.port == port && l.ssl) || self.req.scheme == "https";
         match group.find_by_name(m, &host) {
             Some(found) => {
-                let port_text = port.to_string();
-                self.step(["server \"", &found.how, "\" (", found.kind, ") on port ", &port_text, " for host \"", &host, "\""].concat(), found.span);
+                self.step(format!("server \"{}\" ({}) on port {port} for host \"{host}\"", found.how, found.kind), found.span);
                 self.caps = found.caps;
                 self.named_caps = found.named;
                 Some(found.server)

@@ -33,7 +33,7 @@ pub struct Simulator<'a> {
     /// Requests run so far, for `$remote_port` (the oracle's client ports count up from 40001).
     pub count: u32,
     /// Sockets, server names, maps and upstreams by key.
-    pub index: Index,
+    pub index: Arc<Index>,
     /// Regexes written in `rewrite`, `if` and the like, compiled on first use (`None`: it does not compile),
     /// case-sensitive first.
     regexes: FxHashMap<String, [Option<Option<Rc<Regex>>>; 2]>,
@@ -96,7 +96,11 @@ pub struct Run<'s, 'a> {
 
 impl<'a> Simulator<'a> {
     pub fn new(cfg: &'a Config, model: &'a Model, files: StaticFiles, backends: Backends) -> Self {
-        let index = Index::new(model);
+        Simulator::with_index(cfg, model, Arc::new(Index::new(model)), files, backends)
+    }
+
+    /// [`Simulator::new`] with the model's index already built (see [`crate::api::Analysis::index`]).
+    pub fn with_index(cfg: &'a Config, model: &'a Model, index: Arc<Index>, files: StaticFiles, backends: Backends) -> Self {
         let names = (0..cfg.files.len()).map(|i| Arc::from(cfg.files.get(i as FileId).display.as_str())).collect();
         Simulator { cfg, model, fs: Fs { files }, backends, balancer: Balancer::new(), count: 0, index, regexes: FxHashMap::default(), recent: [(FileId::MAX, 0, 0); RECENT], names }
     }
