@@ -88,4 +88,7 @@ impl Node {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParsedFile {
     pub items: Vec<Node>,
+    /// Whether any `include` directive was read, so the loader can skip looking for them.
+    #[serde(default)]
+    pub has_include: bool,
 }

@@ -92,7 +92,9 @@ pub fn load(files: FileSet, root: FileId, context: Option<Context>) -> Config {
             continue;
         }
         let mut file = parse_file(id, files.get(id));
-        resolve_includes(&files, &mut file.items, &mut queue);
+        if file.has_include {
+            resolve_includes(&files, &mut file.items, &mut queue);
+        }
         parsed[id as usize] = file;
     }
     let context = context.unwrap_or_else(|| detect_context(&parsed[root as usize].items));
@@ -127,8 +129,7 @@ fn resolve_includes(files: &FileSet, items: &mut [Node], queue: &mut Vec<FileId>
 /// `events` at the top, otherwise the contents of an `http {}` block. This is how the oracle wraps inputs, so a
 /// stray top-level `listen` is reported as nginx would report it inside `http {}`.
 pub fn detect_context(items: &[Node]) -> Context {
-    let names: Vec<&str> = items.iter().filter_map(Node::directive).map(|d| d.name()).collect();
-    if names.iter().any(|n| matches!(*n, "http" | "events")) {
+    if items.iter().filter_map(Node::directive).any(|d| matches!(d.name(), "http" | "events")) {
         Context::Main
     } else {
         Context::Http

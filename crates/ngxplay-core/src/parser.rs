@@ -8,9 +8,9 @@ use crate::vfs::SourceFile;
 
 /// Parses one file. Errors become [`Node::Error`] items where nginx would have met them.
 pub fn parse_file(file: FileId, src: &SourceFile) -> ParsedFile {
-    let mut p = Parser { lx: Lexer::new(&src.text), file, src, depth: 0, nodes: Vec::new(), words: Vec::new() };
+    let mut p = Parser { lx: Lexer::new(&src.text), file, src, depth: 0, nodes: Vec::new(), words: Vec::new(), has_include: false };
     let (items, _) = p.items(false);
-    ParsedFile { items }
+    ParsedFile { items, has_include: p.has_include }
 }
 
 /// Deeper blocks than this are reported and skipped, so hostile input cannot overflow the stack.
@@ -26,6 +26,7 @@ struct Parser<'a> {
     nodes: Vec<Node>,
     /// The words of the statement being read.
     words: Vec<Word>,
+    has_include: bool,
 }
 
 enum End {
@@ -163,6 +164,7 @@ impl<'a> Parser<'a> {
             };
             let args: Vec<Word> = self.words.drain(word_base + 1..).collect();
             let Some(name) = self.words.pop() else { continue };
+            self.has_include |= name.value == "include";
             let directive = match end {
                 End::Semi(term) => Directive { name, args, term, block: None, lua: None, include: None },
                 End::Block(term) => {

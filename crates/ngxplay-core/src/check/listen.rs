@@ -1,7 +1,6 @@
 //! `listen` and `server_name`: parameters, the per-port address lists with their duplicate rules, and
 //! the server-name hashes nginx builds per address after `http {}`.
 
-use std::collections::HashSet;
 
 use compact_str::CompactString;
 
@@ -11,6 +10,7 @@ use super::values::parse_size;
 use super::{Checker, Frame};
 use crate::ast::Directive;
 use crate::diag::Level;
+use crate::fxhash::FxHashSet;
 use crate::span::Span;
 
 /// One socket address a `listen` adds.
@@ -204,9 +204,9 @@ impl<'a> Checker<'a> {
                 if a.servers.len() < 2 && !captures {
                     continue;
                 }
-                let mut exact: HashSet<&str> = HashSet::new();
-                let mut head: HashSet<&str> = HashSet::new();
-                let mut tail: HashSet<&str> = HashSet::new();
+                let mut exact: FxHashSet<&str> = FxHashSet::default();
+                let mut head: FxHashSet<&str> = FxHashSet::default();
+                let mut tail: FxHashSet<&str> = FxHashSet::default();
                 let servers = std::mem::take(&mut self.http.servers);
                 let mut failed = false;
                 for s in &a.servers {
@@ -267,9 +267,9 @@ enum KeyResult {
 }
 
 /// `ngx_hash_add_key` with `NGX_HASH_WILDCARD_KEY` over exact, head-wildcard and tail-wildcard sets.
-fn add_key<'s>(n: &'s str, exact: &mut HashSet<&'s str>, head: &mut HashSet<&'s str>, tail: &mut HashSet<&'s str>) -> KeyResult {
+fn add_key<'s>(n: &'s str, exact: &mut FxHashSet<&'s str>, head: &mut FxHashSet<&'s str>, tail: &mut FxHashSet<&'s str>) -> KeyResult {
     let stars = n.matches('*').count();
-    let push = |set: &mut HashSet<&'s str>, k: &'s str| if set.insert(k) { KeyResult::Ok } else { KeyResult::Busy };
+    let push = |set: &mut FxHashSet<&'s str>, k: &'s str| if set.insert(k) { KeyResult::Ok } else { KeyResult::Busy };
     if stars == 0 && !n.starts_with('.') {
         return push(exact, n);
     }

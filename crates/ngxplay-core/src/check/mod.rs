@@ -21,8 +21,6 @@ mod values;
 pub use values::parse_size;
 mod variables;
 
-use std::collections::HashSet;
-
 use crate::ast::{Directive, Include, Node};
 use crate::diag::{Diagnostic, Level};
 use crate::directives::{self, ctx, Spec};
@@ -227,13 +225,25 @@ pub(crate) struct Checker<'a> {
     events_seen: bool,
     include_depth: usize,
     depth: usize,
-    /// The table entries of each directive name met so far.
-    spec_cache: crate::fxhash::FxHashMap<&'a str, &'static [Spec]>,
+    /// The table entries of directive names met recently, direct-mapped by a hash of the name.
+    spec_cache: Box<[(&'a str, &'static [Spec]); SPEC_SLOTS]>,
+}
+
+/// Slots in the checker's cache of table lookups; a config uses a few dozen directive names.
+const SPEC_SLOTS: usize = 256;
+
+/// The cache slot for `name`: a multiplicative hash of its length and first and last bytes.
+fn spec_slot(name: &str) -> usize {
+    let b = name.as_bytes();
+    let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+    let mid = b.get(b.len() / 2).copied().unwrap_or(0);
+    let key = (b.len() as u64) | (u64::from(first) << 8) | (u64::from(mid) << 16) | (u64::from(last) << 24);
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % SPEC_SLOTS
 }
 
 impl<'a> Checker<'a> {
     fn new(cfg: &'a Config, opts: &'a CheckOptions) -> Self {
-        Checker { cfg, opts, diags: Vec::new(), http: HttpState::default(), events_seen: false, include_depth: 0, depth: 0, spec_cache: Default::default() }
+        Checker { cfg, opts, diags: Vec::new(), http: HttpState::default(), events_seen: false, include_depth: 0, depth: 0, spec_cache: Box::new([("", &[]); SPEC_SLOTS]) }
     }
 
     pub(crate) fn display(&self, file: FileId) -> &'a str {
@@ -306,22 +316,17 @@ impl<'a> Checker<'a> {
 
     /// The line of the `}` closing `http {` in the oracle's Debian-like wrapper.
     fn wrapper_close_line(&self, root: &[Node]) -> u32 {
-        let names: HashSet<&str> = root.iter().filter_map(Node::directive).map(|d| d.name()).collect();
-        let mut n = 0;
-        let mime = root.iter().filter_map(Node::directive).any(|d| d.name() == "include" && d.arg(0).is_some_and(|a| a.ends_with("mime.types")));
-        if !names.contains("types") && !mime {
-            n += 1;
-        }
-        if !names.contains("default_type") {
-            n += 1;
-        }
-        for t in ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"] {
-            if !names.contains(t) {
-                n += 1;
+        // The wrapper writes one line for each of these that the content does not set itself.
+        const ADDED: [&str; 7] = ["types", "default_type", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"];
+        let mut set = [false; ADDED.len()];
+        for d in root.iter().filter_map(Node::directive) {
+            if let Some(i) = ADDED.iter().position(|a| *a == d.name()) {
+                set[i] = true;
             }
+            // `include mime.types` stands in for `types`.
+            set[0] |= d.name() == "include" && d.arg(0).is_some_and(|a| a.ends_with("mime.types"));
         }
-        n += 1;
-        9 + n
+        10 + set.iter().filter(|s| !**s).count() as u32
     }
 
     /// Server and location modes: the root's items sit in `server {}` (and `location / {}`).
@@ -402,10 +407,17 @@ impl<'a> Checker<'a> {
     /// Every spec for `name` under the active profile.
     fn specs(&mut self, name: &'a str) -> impl Iterator<Item = &'static Spec> {
         const INCLUDE: &[Spec] = &[Spec { name: "include", module: "ngx_conf_module", ctx: u32::MAX, args: directives::args::TAKE1, block: false, value: directives::Value::Custom }];
-        let table = *self.spec_cache.entry(name).or_insert_with(|| match directives::lookup(name) {
-            [] if name == "include" => INCLUDE,
-            t => t,
-        });
+        let slot = &mut self.spec_cache[spec_slot(name)];
+        let table = if slot.0 == name && !name.is_empty() {
+            slot.1
+        } else {
+            let t = match directives::lookup(name) {
+                [] if name == "include" => INCLUDE,
+                t => t,
+            };
+            *slot = (name, t);
+            t
+        };
         let extra = if self.opts.profile == Profile::OpenResty { openresty::lookup(name) } else { &[] };
         table.iter().chain(extra)
     }
