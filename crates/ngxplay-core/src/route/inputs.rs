@@ -58,7 +58,10 @@ impl RequestLine {
 
     /// The request line's protocol, e.g. `HTTP/1.1`.
     pub fn http_version(&self) -> String {
-        format!("HTTP/{}", self.version)
+        let mut s = String::with_capacity(5 + self.version.len());
+        s.push_str("HTTP/");
+        s.push_str(&self.version);
+        s
     }
 
     /// The TLS server name sent for `https`: `sni=`, else the host unless it is an IP literal.

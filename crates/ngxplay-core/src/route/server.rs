@@ -1,6 +1,6 @@
 //! Server selection: the listen socket's address group, then the Host name among that group's servers.
 
-use super::sim::Run;
+use super::sim::{push_number, Run};
 use crate::model::{parse_listen, ListenAddr, ServerId};
 
 /// Validates a Host value as `ngx_http_validate_host` does: lowercased, port and one trailing dot removed.
@@ -72,7 +72,15 @@ impl Run<'_, '_> {
         self.listen_ssl = m.servers[default].listens.iter().any(|l| l.port == port && l.ssl) || self.req.scheme == "https";
         match group.find_by_name(m, &host) {
             Some(found) => {
-                self.step(format!("server \"{}\" ({}) on port {port} for host \"{host}\"", found.how, found.kind), found.span);
+                let mut message = String::with_capacity(found.how.len() + host.len() + found.kind.len() + 40);
+                for part in ["server \"", found.how, "\" (", found.kind, ") on port "] {
+                    message.push_str(part);
+                }
+                push_number(&mut message, u32::from(port));
+                for part in [" for host \"", &host, "\""] {
+                    message.push_str(part);
+                }
+                self.step(message, found.span);
                 self.caps = found.caps;
                 self.named_caps = found.named;
                 Some(found.server)

@@ -300,7 +300,14 @@ impl<'s, 'a> Run<'s, 'a> {
     /// Says that the request goes round again, and how close it is to nginx's limit.
     fn note_search_again(&mut self) {
         if self.uri_changes <= MAX_URI_CHANGES {
-            let message = format!("new URI \"{}\": the location search runs again ({} of {MAX_URI_CHANGES} changes allowed)", self.uri, self.uri_changes);
+            let mut message = String::with_capacity(self.uri.len() + 72);
+            message.push_str("new URI \"");
+            message.push_str(&self.uri);
+            message.push_str("\": the location search runs again (");
+            push_number(&mut message, self.uri_changes);
+            message.push_str(" of ");
+            push_number(&mut message, MAX_URI_CHANGES);
+            message.push_str(" changes allowed)");
             self.step(message, None);
         }
     }
@@ -461,4 +468,35 @@ pub fn builtin_title(code: u16) -> Option<&'static str> {
         507 => "507 Insufficient Storage",
         _ => return None,
     })
+}
+
+/// Appends `n` in decimal; trace messages are built without the formatting machinery, which costs more
+/// than the rest of a step.
+pub fn push_number(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| d as char));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_number;
+
+    #[test]
+    fn numbers_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 65535, u32::MAX] {
+            let mut s = String::from("x");
+            push_number(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
+    }
 }
