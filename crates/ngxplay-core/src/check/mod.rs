@@ -232,7 +232,7 @@ pub(crate) struct Checker<'a> {
 /// Slots in the checker's cache of table lookups; a config uses a few dozen directive names.
 const SPEC_SLOTS: usize = 256;
 
-/// The cache slot for `name`: a multiplicative hash of its length and first and last bytes.
+/// The cache slot for `name`: a multiplicative hash of its length and its first, middle and last bytes.
 fn spec_slot(name: &str) -> usize {
     let b = name.as_bytes();
     let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
