@@ -70,16 +70,7 @@ pub fn default_example() -> Example {
             slug: "empty".into(),
             title: "Empty".into(),
             description: String::new(),
-            workspace: Workspace {
-                files: vec![ConfigFile {
-                    path: "nginx.conf".into(),
-                    text: String::new(),
-                }],
-                requests: String::new(),
-                static_files: String::new(),
-                backends: String::new(),
-                baseline: None,
-            },
+            workspace: Workspace::blank(),
         })
 }
 

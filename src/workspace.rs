@@ -46,6 +46,20 @@ pub fn tab_path(abs: &str) -> String {
 }
 
 impl Workspace {
+    /// One empty `nginx.conf` and no inputs.
+    pub fn blank() -> Self {
+        Workspace {
+            files: vec![ConfigFile {
+                path: "nginx.conf".into(),
+                text: String::new(),
+            }],
+            requests: String::new(),
+            static_files: String::new(),
+            backends: String::new(),
+            baseline: None,
+        }
+    }
+
     /// Checks the invariants a loaded or decoded workspace must meet.
     pub fn validate(&self) -> Result<(), String> {
         validate_files(&self.files)?;
@@ -116,16 +130,7 @@ mod tests {
     use super::*;
 
     fn ws() -> Workspace {
-        Workspace {
-            files: vec![ConfigFile {
-                path: "nginx.conf".into(),
-                text: String::new(),
-            }],
-            requests: String::new(),
-            static_files: String::new(),
-            backends: String::new(),
-            baseline: None,
-        }
+        Workspace::blank()
     }
 
     #[test]

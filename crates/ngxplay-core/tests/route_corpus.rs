@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use ngxplay_core::load::load_text;
 use ngxplay_core::model;
 use ngxplay_core::route::inputs::{parse_backends, parse_files, parse_requests};
-use ngxplay_core::route::result::{RouteResult, Source};
+use ngxplay_core::expect::source_name;
+use ngxplay_core::route::result::RouteResult;
 use ngxplay_core::route::Simulator;
 use ngxplay_core::vfs::FileSet;
 use serde_json::Value;
@@ -34,15 +35,6 @@ fn fs_files(dir: &Path, base: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn source_name(s: Source) -> &'static str {
-    match s {
-        Source::Upstream => "upstream",
-        Source::File => "file",
-        Source::Body => "body",
-        Source::Builtin => "builtin",
-        Source::Empty => "empty",
-    }
-}
 
 fn s(v: Option<&Value>) -> Option<String> {
     match v {
